@@ -1,0 +1,1 @@
+"""kaowu (考务): exam administration for Chinese vocational skill assessment."""

@@ -1,0 +1,71 @@
+"""Scoped reads. Every later query about organisations or people starts from these."""
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from kaowu.accounts.models import ApiToken, Organisation, Role, User
+
+# Roles that browse their organisation's whole subtree; everyone else sees only their own.
+SUBTREE_ROLES = {Role.PROVINCE_ADMIN, Role.CITY_REVIEWER, Role.INSTITUTION_ADMIN, Role.INSTITUTION_CLERK}
+# Roles that see the people of their subtree.
+PEOPLE_ROLES = {Role.PROVINCE_ADMIN, Role.CITY_REVIEWER, Role.INSTITUTION_ADMIN, Role.INSTITUTION_CLERK}
+
+
+def organisations_visible_to(user: User) -> QuerySet[Organisation]:
+    """The organisations a user may see: its organisation's subtree, or only its own."""
+    if not user.is_authenticated or user.organisation_id is None:
+        return Organisation.objects.none()
+    org = user.organisation
+    if user.role in SUBTREE_ROLES:
+        return Organisation.objects.filter(path__startswith=org.path)
+    return Organisation.objects.filter(pk=org.pk)
+
+
+def organisation_get_for_user(*, user: User, organisation_id: int) -> Organisation:
+    return get_object_or_404(organisations_visible_to(user), pk=organisation_id)
+
+
+def users_visible_to(user: User) -> QuerySet[User]:
+    """The accounts a user may see: those of its subtree for office roles, else only itself."""
+    if not user.is_authenticated:
+        return User.objects.none()
+    if user.role in PEOPLE_ROLES and user.organisation_id is not None:
+        return User.objects.filter(organisation__path__startswith=user.organisation.path).select_related(
+            "organisation"
+        )
+    return User.objects.filter(pk=user.pk).select_related("organisation")
+
+
+def user_get_for_user(*, user: User, user_id: int) -> User:
+    return get_object_or_404(users_visible_to(user), pk=user_id)
+
+
+def organisation_children_counts(*, user: User, organisation: Organisation) -> dict[str, int]:
+    visible = organisations_visible_to(user).filter(path__startswith=organisation.path)
+    return {
+        "cities": visible.filter(kind=Organisation.Kind.CITY).count(),
+        "institutions": visible.filter(kind=Organisation.Kind.INSTITUTION).count(),
+        "users": users_visible_to(user).filter(organisation__path__startswith=organisation.path).count(),
+    }
+
+
+def users_search(*, user: User, text: str = "", role: str = "", organisation_id: int | None = None):
+    users = users_visible_to(user)
+    if text:
+        users = users.filter(Q(username__icontains=text) | Q(full_name__icontains=text))
+    if role:
+        users = users.filter(role=role)
+    if organisation_id:
+        users = users.filter(organisation_id=organisation_id)
+    return users
+
+
+def api_token_user(key: str) -> User | None:
+    """The active user a bearer key belongs to, or None."""
+    token = (
+        ApiToken.objects.select_related("user", "user__organisation")
+        .filter(key_hash=ApiToken.hash_key(key), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    return token.user if token else None
+

@@ -1,0 +1,13 @@
+from ninja import NinjaAPI
+
+from kaowu.api import accounts
+from kaowu.api.auth import TokenAuth
+
+api = NinjaAPI(
+    title="kaowu 考务接口",
+    version="1",
+    description="供报名考核机构自有系统调用的接口。以 `Authorization: Bearer <令牌>` 认证。",
+    auth=TokenAuth(),
+    urls_namespace="api",
+)
+api.add_router("/", accounts.router)

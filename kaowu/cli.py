@@ -1,0 +1,34 @@
+"""The `kaowu` console script: Django's management commands under shorter names.
+
+    kaowu serve                 development server on 127.0.0.1:8000
+    kaowu worker                background task worker
+    kaowu demo [--scale N]      build the demo province
+    kaowu migrate               apply database migrations
+    kaowu workdays add DATE N   the date N Chinese working days after DATE
+    kaowu id-check NUMBER       check a resident ID number
+    kaowu bench NAME --json     run one benchmark scenario
+    kaowu token create USER     issue an API token
+Any other word is passed to Django's manage.py unchanged.
+"""
+
+import os
+import sys
+
+ALIASES = {"id-check": "id_check", "worker": "db_worker"}
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaowu.settings")
+    if len(argv) > 1:
+        argv[1] = ALIASES.get(argv[1], argv[1])
+    else:
+        print(__doc__)
+        return
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(argv)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,21 @@
+from django.urls import reverse
+
+from kaowu.accounts.models import OFFICE_ROLES, Role
+
+AUDIT_ROLES = {Role.PROVINCE_ADMIN, Role.CITY_REVIEWER, Role.INSTITUTION_ADMIN}
+
+
+def navigation(request) -> dict:
+    """The menu a role sees; pages still check permissions themselves."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = [("首页", reverse("home"))]
+    if user.role in OFFICE_ROLES:
+        items += [("机构", reverse("organisation_list")), ("用户", reverse("user_list"))]
+    if user.role in AUDIT_ROLES:
+        items.append(("审计日志", reverse("audit_list")))
+    if user.role in OFFICE_ROLES:
+        items.append(("后台任务", reverse("task_demo")))
+    path = request.path
+    return {"nav_items": [(label, url, path == url or (url != "/" and path.startswith(url))) for label, url in items]}

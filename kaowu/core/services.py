@@ -1,0 +1,53 @@
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import models, transaction
+
+from kaowu.core.context import request_ip
+from kaowu.core.models import AuditEvent
+
+
+def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """The JSON-safe values of a model's concrete fields, for an audit event's before/after."""
+    data: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        if fields is not None and field.name not in fields:
+            continue
+        if field.name in {"password", "key_hash"}:
+            continue
+        value = getattr(instance, field.attname)
+        if isinstance(value, (date, datetime)):
+            value = value.isoformat()
+        elif isinstance(value, Decimal):
+            value = str(value)
+        data[field.name] = value
+    return data
+
+
+@transaction.atomic
+def audit_record(
+    *,
+    action: str,
+    actor=None,
+    target: models.Model | None = None,
+    before: dict | None = None,
+    after: dict | None = None,
+    organisation=None,
+    username: str = "",
+) -> AuditEvent:
+    """Append one audit event. Every service that changes state calls this."""
+    if organisation is None and actor is not None and getattr(actor, "pk", None):
+        organisation = actor.organisation
+    return AuditEvent.objects.create(
+        actor=actor if actor is not None and getattr(actor, "pk", None) else None,
+        actor_username=username or (actor.get_username() if actor is not None and actor.pk else ""),
+        organisation=organisation,
+        action=action,
+        object_type=target._meta.label if target is not None else "",
+        object_id=str(target.pk) if target is not None else "",
+        object_repr=str(target)[:200] if target is not None else "",
+        before=before,
+        after=after,
+        ip=request_ip.get(),
+    )

@@ -1,0 +1,30 @@
+from django.contrib import admin
+from django.urls import path
+from django.views.generic import RedirectView
+
+from kaowu.accounts import views as accounts_views
+from kaowu.api.api import api
+from kaowu.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("login/", accounts_views.login_view, name="login"),
+    path("logout/", accounts_views.logout_view, name="logout"),
+    path("organisations/", accounts_views.organisation_list, name="organisation_list"),
+    path("organisations/<int:organisation_id>/", accounts_views.organisation_detail, name="organisation_detail"),
+    path("users/", accounts_views.user_list, name="user_list"),
+    path("users/<int:user_id>/", accounts_views.user_detail, name="user_detail"),
+    path("audit/", core_views.audit_list, name="audit_list"),
+    path("tasks/", core_views.task_demo, name="task_demo"),
+    path("tasks/start/", core_views.task_demo_start, name="task_demo_start"),
+    path("tasks/<str:task_id>/", core_views.task_progress_page, name="task_progress_page"),
+    path("tasks/<str:task_id>/progress/", core_views.task_progress, name="task_progress"),
+    # The admin's own login would bypass the lockout, so it sends people to ours.
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
+
+handler403 = "kaowu.core.errors_views.forbidden"
+handler404 = "kaowu.core.errors_views.not_found"
