@@ -1,0 +1,97 @@
+"""A real Chromium (Debian's, driven by Playwright) logs in as a clerk and sees the home page.
+
+Screenshots are saved under var/test-artifacts/ for a person to look at.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import sync_playwright
+
+from conftest import TEST_PASSWORD
+
+ARTIFACTS = Path(settings.BASE_DIR) / "var" / "test-artifacts"
+CHROMIUM = os.environ.get("KAOWU_CHROMIUM", "/usr/bin/chromium")
+# Flags for a closed network and a root user (see the machine notes in docs/architecture.md).
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-default-apps",
+]
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def browser():
+    # Playwright's sync API runs an event loop in this thread; the live server and the test's
+    # own database calls are still synchronous, so Django's async guard must stand aside.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    assert Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}: run `make system-packages`"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def open_page(browser, **options):
+    page = browser.new_page(locale="zh-CN", **options)
+    problems: list[str] = []
+    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    page.on("requestfailed", lambda req: problems.append(f"failed: {req.url}"))
+    return page, problems
+
+
+def log_in(page, live_server, username):
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", TEST_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def test_clerk_logs_in_and_sees_the_home_page(browser, live_server, institution_clerk):
+    page, problems = open_page(browser, viewport={"width": 1280, "height": 800})
+    page.goto(f"{live_server.url}/")
+    assert "/login/" in page.url
+    page.screenshot(path=ARTIFACTS / "login.png", full_page=True)
+
+    log_in(page, live_server, "cd01_clerk")
+    assert page.locator("h1").inner_text().startswith("陈录")
+    todo = page.locator("#todo").inner_text()
+    assert "成都市职业技能鉴定第一站" in todo
+    assert page.locator(".navbar").get_by_text("机构经办人").is_visible()
+    page.screenshot(path=ARTIFACTS / "home_clerk.png", full_page=True)
+    assert problems == [], problems  # no CSP violation, no failed asset, no script error
+
+
+def test_home_page_fits_a_phone_and_the_menu_opens(browser, live_server, institution_clerk):
+    page, problems = open_page(browser, viewport={"width": 390, "height": 844}, device_scale_factor=2,
+                               is_mobile=True, has_touch=True)
+    log_in(page, live_server, "cd01_clerk")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "page wider than the phone"
+    assert not page.get_by_role("link", name="机构").is_visible()
+    page.click(".navbar-toggler")
+    page.get_by_role("link", name="机构").wait_for(state="visible")
+    page.screenshot(path=ARTIFACTS / "home_clerk_phone.png", full_page=True)
+    assert problems == [], problems
+
+
+def test_a_locked_account_sees_when_to_retry(browser, live_server, institution_clerk):
+    page, _ = open_page(browser, viewport={"width": 1280, "height": 800})
+    page.goto(f"{live_server.url}/login/")
+    for _ in range(6):
+        page.fill("#id_username", "cd01_clerk")
+        page.fill("#id_password", "wrong-Passw0rd")
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+    page.fill("#id_username", "cd01_clerk")
+    page.fill("#id_password", TEST_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    assert "请于" in page.locator("#login-error").inner_text()
+    page.screenshot(path=ARTIFACTS / "login_locked.png", full_page=True)
