@@ -107,7 +107,8 @@ def demo_accounts_build(*, rng: random.Random, scale: int) -> list[DemoLogin]:
             add_user(f"{tag}_clerk", Role.INSTITUTION_CLERK, inst, show=first)
             add_user(f"{tag}_clerk2", Role.INSTITUTION_CLERK, inst)
             for n in range(1, 3):
-                add_user(f"{tag}_invigilator{n:02d}", Role.INVIGILATOR, inst, show=index == 1 and n == 1 and prefix == "cd")
+                show = index == 1 and n == 1 and prefix == "cd"
+                add_user(f"{tag}_invigilator{n:02d}", Role.INVIGILATOR, inst, show=show)
             for n in range(1, 1 + 5 * scale):
                 add_user(f"{tag}_candidate{n:03d}", Role.CANDIDATE, inst, show=index == 1 and n == 1 and prefix == "cd")
     return logins

@@ -117,6 +117,9 @@ class LoginAttempt(models.Model):
         verbose_name_plural = "登录尝试"
         indexes = [models.Index(fields=["username", "at"]), models.Index(fields=["ip", "at"])]
 
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {'成功' if self.succeeded else '失败'}"
+
 
 class ApiToken(BaseModel):
     """A bearer token for an institution's own system. Only a hash of the key is stored."""

@@ -15,8 +15,8 @@ class AuditFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
         for field in self.fields.values():
-            css = "form-select form-select-sm" if isinstance(field, forms.ModelChoiceField) else "form-control form-control-sm"
-            field.widget.attrs["class"] = css
+            is_select = isinstance(field, forms.ModelChoiceField)
+            field.widget.attrs["class"] = "form-select form-select-sm" if is_select else "form-control form-control-sm"
 
     def clean(self):
         data = super().clean()

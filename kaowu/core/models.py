@@ -87,6 +87,9 @@ class JobProgress(models.Model):
         verbose_name = "后台任务进度"
         verbose_name_plural = "后台任务进度"
 
+    def __str__(self) -> str:
+        return f"{self.title}（{self.done}/{self.total}）"
+
     @property
     def percent(self) -> int:
         return int(self.done * 100 / self.total) if self.total else 0

@@ -9,9 +9,12 @@ pytestmark = pytest.mark.django_db
 
 
 def run_worker_once():
+    # The worker commits and closes its connection like the real process does, which a test
+    # wrapped in a transaction cannot survive: the tests that run it use transaction=True.
     call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
 
 
+@pytest.mark.django_db(transaction=True)
 def test_clerk_starts_the_census_and_sees_it_finish(login, institution_clerk, invigilator):
     client = login(institution_clerk)
     response = client.post("/tasks/start/")

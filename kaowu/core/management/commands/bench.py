@@ -129,9 +129,8 @@ class Command(BaseCommand):
 
 
 def _format(value: object) -> str:
-    if isinstance(value, float):
-        return f"{value:,.4f}" if abs(value) < 10 else f"{value:,.1f}"
-    return str(value)
+    # Scenarios round their own figures; only thousands separators are added here.
+    return f"{value:,}" if isinstance(value, int | float) else str(value)
 
 
 def _dumps(data: object, indent: int | None = None) -> str:

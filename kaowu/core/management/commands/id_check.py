@@ -18,7 +18,8 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(result.as_json(), ensure_ascii=False))
         elif result.valid:
-            self.stdout.write(f"有效：出生日期 {result.birth_date:%Y-%m-%d}，性别 {result.gender}，地区 {result.region}")
+            birth = f"{result.birth_date:%Y-%m-%d}"
+            self.stdout.write(f"有效：出生日期 {birth}，性别 {result.gender}，地区 {result.region}")
         else:
             self.stdout.write(f"无效：{result.error}")
         self.stdout.flush()
