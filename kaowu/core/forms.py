@@ -14,6 +14,9 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
+        self.fields["organisation"].empty_label = "全部机构"
+        self.fields["action"].widget.attrs["list"] = "audit-actions"
+        self.fields["action"].widget.attrs["placeholder"] = "如 login. 或 user.create"
         for field in self.fields.values():
             is_select = isinstance(field, forms.ModelChoiceField)
             field.widget.attrs["class"] = "form-select form-select-sm" if is_select else "form-control form-control-sm"

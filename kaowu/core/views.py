@@ -53,7 +53,10 @@ def audit_list(request):
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "core/audit_list.html", {"form": form, "page": page, "query": query.urlencode()})
+    return render(request, "core/audit_list.html", {
+        "form": form, "page": page, "query": query.urlencode(),
+        "actions": selectors.audit_actions_known(request.user),
+    })
 
 
 @role_required(*OFFICE_ROLES)

@@ -95,3 +95,38 @@ def test_a_locked_account_sees_when_to_retry(browser, live_server, institution_c
     page.wait_for_load_state()
     assert "请于" in page.locator("#login-error").inner_text()
     page.screenshot(path=ARTIFACTS / "login_locked.png", full_page=True)
+
+
+def test_office_pages_render_cleanly_for_the_province_admin(browser, live_server, province_admin,
+                                                            institution_clerk, mianyang_reviewer):
+    page, problems = open_page(browser, viewport={"width": 1280, "height": 800})
+    log_in(page, live_server, "sc_admin")
+    page.screenshot(path=ARTIFACTS / "home_province_admin.png", full_page=True)
+    for name, path, heading in [
+        ("organisations", "/organisations/", "机构"),
+        ("organisation_detail", f"/organisations/{institution_clerk.organisation_id}/", "成都市职业技能鉴定第一站"),
+        ("users", "/users/", "用户"),
+        ("audit", "/audit/", "审计日志"),
+        ("tasks", "/tasks/", "后台任务"),
+    ]:
+        page.goto(f"{live_server.url}{path}")
+        assert heading in page.locator("h1").inner_text(), name
+        page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+    assert problems == [], problems
+
+
+def test_background_job_progress_updates_in_the_page(browser, live_server, institution_clerk):
+    from django.core.management import call_command
+
+    page, problems = open_page(browser, viewport={"width": 1280, "height": 800})
+    log_in(page, live_server, "cd01_clerk")
+    page.goto(f"{live_server.url}/tasks/")
+    page.get_by_role("button", name="开始统计").click()
+    page.wait_for_url("**/tasks/*/")
+    assert "排队中" in page.locator("#job-status").inner_text()
+    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
+    # htmx polls every second and swaps in the finished state without a reload.
+    page.locator("#job-status", has_text="已完成").wait_for(timeout=10_000)
+    assert "成都市职业技能鉴定第一站" in page.locator("#job-progress").inner_text()
+    page.screenshot(path=ARTIFACTS / "task_progress.png", full_page=True)
+    assert problems == [], problems
