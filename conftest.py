@@ -5,6 +5,7 @@ is the outsider who must see nothing of 成都.
 """
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 
 from kaowu.accounts.models import Organisation, Role
@@ -12,6 +13,11 @@ from kaowu.accounts.services import organisation_create, user_create
 
 TEST_PASSWORD = "Kaowu@Test2026"
 _hash_cache: dict[str, str] = {}
+
+
+def pytest_configure(config):
+    # The SQLite test database is a file under var/, which a fresh clone does not have yet.
+    settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def _password_hash() -> str:

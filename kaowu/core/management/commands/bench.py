@@ -1,21 +1,15 @@
 """`kaowu bench NAME [--json]` and `kaowu bench all --output FILE`: see bench/README.md."""
 
-import importlib.util
 import json
-import sys
+import signal
+import threading
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-# A virtualenv installed editable before bench/ existed maps only `kaowu`; the repository root makes
-# `bench` importable there too, instead of failing until someone reinstalls.
-if importlib.util.find_spec("bench") is None:
-    sys.path.insert(0, str(settings.BASE_DIR))
-
-from bench.runner import ALL, UnknownScenarioError, failed, known_names, run_all, run_scenario  # noqa: E402
-from bench.scenarios import BenchError, Options, log  # noqa: E402
+from bench.runner import ALL, UnknownScenarioError, failed, known_names, run_all, run_scenario
+from bench.scenarios import BenchError, Options, log
 
 # Chinese labels for the summary; a metric without one is printed under its key alone.
 LABELS = {
@@ -85,6 +79,11 @@ class Command(BaseCommand):
         bench_options = Options(
             duration=duration, concurrency=concurrency, workers=workers, max_requests=max_requests
         )
+        previous_handler = None
+        if threading.current_thread() is threading.main_thread():
+            # By default SIGTERM (a CI timeout, `kill`) ends Python without unwinding, which would leave
+            # the scenarios' gunicorn servers running; as an exception it passes through their finally.
+            previous_handler = signal.signal(signal.SIGTERM, _raise_system_exit)
         try:
             if name == ALL:
                 report = run_all(bench_options)
@@ -94,6 +93,9 @@ class Command(BaseCommand):
                 results = [report]
         except BenchError as exc:
             raise CommandError(f"基准运行失败 benchmark failed: {exc}") from exc
+        finally:
+            if previous_handler is not None:
+                signal.signal(signal.SIGTERM, previous_handler)
 
         if output is not None:
             output.parent.mkdir(parents=True, exist_ok=True)
@@ -126,6 +128,10 @@ class Command(BaseCommand):
                 if key == "errors" and metrics[key]:
                     line = self.style.ERROR(line)
                 self.stdout.write(line)
+
+
+def _raise_system_exit(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def _format(value: object) -> str:

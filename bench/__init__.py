@@ -1,0 +1,4 @@
+"""Benchmarks for kaowu: `make bench` runs every scenario; `kaowu bench NAME --json` runs one.
+
+See README.md.
+"""
