@@ -4,10 +4,13 @@ Screenshots are saved under var/test-artifacts/ for a person to look at.
 """
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from playwright.sync_api import sync_playwright
 
 from conftest import TEST_PASSWORD
@@ -24,9 +27,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def browser():
-    # Playwright's sync API runs an event loop in this thread; the live server and the test's
-    # own database calls are still synchronous, so Django's async guard must stand aside.
+def browser(live_server):
+    """Chromium, started after the test's data. List it as a test's LAST fixture.
+
+    Playwright's sync API runs an event loop in this thread. Database work done while that loop
+    is running gets a connection of its own that nobody closes (Django keys connections by async
+    context), and PostgreSQL then refuses to drop the test database: so fixtures that write come
+    first, and a test that needs the database mid-way does that work in a process of its own.
+    """
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     assert Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}: run `make system-packages`"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -54,7 +62,7 @@ def log_in(page, live_server, username):
     page.wait_for_url(f"{live_server.url}/")
 
 
-def test_clerk_logs_in_and_sees_the_home_page(browser, live_server, institution_clerk):
+def test_clerk_logs_in_and_sees_the_home_page(live_server, institution_clerk, browser):
     page, problems = open_page(browser, viewport={"width": 1280, "height": 800})
     page.goto(f"{live_server.url}/")
     assert "/login/" in page.url
@@ -69,7 +77,7 @@ def test_clerk_logs_in_and_sees_the_home_page(browser, live_server, institution_
     assert problems == [], problems  # no CSP violation, no failed asset, no script error
 
 
-def test_home_page_fits_a_phone_and_the_menu_opens(browser, live_server, institution_clerk):
+def test_home_page_fits_a_phone_and_the_menu_opens(live_server, institution_clerk, browser):
     page, problems = open_page(browser, viewport={"width": 390, "height": 844}, device_scale_factor=2,
                                is_mobile=True, has_touch=True)
     log_in(page, live_server, "cd01_clerk")
@@ -81,7 +89,7 @@ def test_home_page_fits_a_phone_and_the_menu_opens(browser, live_server, institu
     assert problems == [], problems
 
 
-def test_a_locked_account_sees_when_to_retry(browser, live_server, institution_clerk):
+def test_a_locked_account_sees_when_to_retry(live_server, institution_clerk, browser):
     page, _ = open_page(browser, viewport={"width": 1280, "height": 800})
     page.goto(f"{live_server.url}/login/")
     for _ in range(6):
@@ -97,8 +105,8 @@ def test_a_locked_account_sees_when_to_retry(browser, live_server, institution_c
     page.screenshot(path=ARTIFACTS / "login_locked.png", full_page=True)
 
 
-def test_office_pages_render_cleanly_for_the_province_admin(browser, live_server, province_admin,
-                                                            institution_clerk, mianyang_reviewer):
+def test_office_pages_render_cleanly_for_the_province_admin(live_server, province_admin, institution_clerk,
+                                                            mianyang_reviewer, browser):
     page, problems = open_page(browser, viewport={"width": 1280, "height": 800})
     log_in(page, live_server, "sc_admin")
     page.screenshot(path=ARTIFACTS / "home_province_admin.png", full_page=True)
@@ -115,16 +123,30 @@ def test_office_pages_render_cleanly_for_the_province_admin(browser, live_server
     assert problems == [], problems
 
 
-def test_background_job_progress_updates_in_the_page(browser, live_server, institution_clerk):
-    from django.core.management import call_command
+def run_worker_process():
+    """Run the queued jobs in a real `kaowu worker` process against the test database."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        url = f"sqlite:///{db['NAME']}"
+    else:
+        auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+        url = f"postgres://{auth}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+    kaowu = Path(sys.executable).parent / "kaowu"
+    result = subprocess.run(
+        [str(kaowu), "worker", "--batch", "--no-startup-delay"],
+        env={**os.environ, "DATABASE_URL": url}, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
 
+
+def test_background_job_progress_updates_in_the_page(live_server, institution_clerk, browser):
     page, problems = open_page(browser, viewport={"width": 1280, "height": 800})
     log_in(page, live_server, "cd01_clerk")
     page.goto(f"{live_server.url}/tasks/")
     page.get_by_role("button", name="开始统计").click()
     page.wait_for_url("**/tasks/*/")
     assert "排队中" in page.locator("#job-status").inner_text()
-    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
+    run_worker_process()
     # htmx polls every second and swaps in the finished state without a reload.
     page.locator("#job-status", has_text="已完成").wait_for(timeout=10_000)
     assert "成都市职业技能鉴定第一站" in page.locator("#job-progress").inner_text()
