@@ -20,11 +20,10 @@ ALIASES = {"id-check": "id_check", "worker": "db_worker"}
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaowu.settings")
-    if len(argv) > 1:
-        argv[1] = ALIASES.get(argv[1], argv[1])
-    else:
+    if len(argv) < 2 or argv[1] in {"-h", "--help", "help"} and len(argv) == 2:
         print(__doc__)
         return
+    argv[1] = ALIASES.get(argv[1], argv[1])
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(argv)

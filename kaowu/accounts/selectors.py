@@ -3,12 +3,10 @@
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from kaowu.accounts.models import ApiToken, Organisation, Role, User
+from kaowu.accounts.models import OFFICE_ROLES, ApiToken, Organisation, User
 
-# Roles that browse their organisation's whole subtree; everyone else sees only their own.
-SUBTREE_ROLES = {Role.PROVINCE_ADMIN, Role.CITY_REVIEWER, Role.INSTITUTION_ADMIN, Role.INSTITUTION_CLERK}
-# Roles that see the people of their subtree.
-PEOPLE_ROLES = {Role.PROVINCE_ADMIN, Role.CITY_REVIEWER, Role.INSTITUTION_ADMIN, Role.INSTITUTION_CLERK}
+# Office roles browse their organisation's subtree (organisations and people); assessors,
+# supervisors and invigilators see their own organisation and themselves; candidates themselves.
 
 
 def organisations_visible_to(user: User) -> QuerySet[Organisation]:
@@ -16,7 +14,7 @@ def organisations_visible_to(user: User) -> QuerySet[Organisation]:
     if not user.is_authenticated or user.organisation_id is None:
         return Organisation.objects.none()
     org = user.organisation
-    if user.role in SUBTREE_ROLES:
+    if user.role in OFFICE_ROLES:
         return Organisation.objects.filter(path__startswith=org.path)
     return Organisation.objects.filter(pk=org.pk)
 
@@ -29,7 +27,7 @@ def users_visible_to(user: User) -> QuerySet[User]:
     """The accounts a user may see: those of its subtree for office roles, else only itself."""
     if not user.is_authenticated:
         return User.objects.none()
-    if user.role in PEOPLE_ROLES and user.organisation_id is not None:
+    if user.role in OFFICE_ROLES and user.organisation_id is not None:
         return User.objects.filter(organisation__path__startswith=user.organisation.path).select_related(
             "organisation"
         )
@@ -41,7 +39,7 @@ def user_get_for_user(*, user: User, user_id: int) -> User:
 
 
 def organisation_children_counts(*, user: User, organisation: Organisation) -> dict[str, int]:
-    visible = organisations_visible_to(user).filter(path__startswith=organisation.path)
+    visible = organisations_visible_to(user).filter(path__startswith=organisation.path).exclude(pk=organisation.pk)
     return {
         "cities": visible.filter(kind=Organisation.Kind.CITY).count(),
         "institutions": visible.filter(kind=Organisation.Kind.INSTITUTION).count(),

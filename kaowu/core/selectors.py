@@ -4,9 +4,10 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from kaowu.accounts.models import Role, User
-from kaowu.accounts.selectors import organisations_visible_to
+from kaowu.accounts.models import Organisation, Role, User
+from kaowu.accounts.selectors import organisations_visible_to, users_visible_to
 from kaowu.core.models import AuditEvent, JobProgress
+from kaowu.core.workdays import WorkdayCalendarError, is_workday, workdays_add
 
 
 def audit_events_visible_to(user: User) -> QuerySet[AuditEvent]:
@@ -57,10 +58,6 @@ def job_progress_recent(*, user: User, limit: int = 10) -> QuerySet[JobProgress]
 
 def home_overview(*, user: User, today: date) -> dict:
     """What the home page shows a role: today's calendar facts and the counts in its scope."""
-    from kaowu.accounts.models import Organisation
-    from kaowu.accounts.selectors import users_visible_to
-    from kaowu.core.workdays import WorkdayCalendarError, is_workday, workdays_add
-
     try:
         workday = is_workday(today)
         next_workday = workdays_add(today, 1)

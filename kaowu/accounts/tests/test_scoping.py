@@ -126,3 +126,14 @@ def test_openapi_document_is_public_json(client):
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200
     assert "/api/v1/organisations" in response.json()["paths"]
+
+
+def test_city_detail_counts_only_its_own_institutions_and_people(
+    login, chengdu_reviewer, chengdu, institution_clerk, other_institution_clerk, mianyang_reviewer
+):
+    from kaowu.accounts.selectors import organisation_children_counts
+
+    counts = organisation_children_counts(user=chengdu_reviewer, organisation=chengdu)
+    assert counts == {"cities": 0, "institutions": 2, "users": 3}  # the reviewer and two clerks
+    page = login(chengdu_reviewer).get(f"/organisations/{chengdu.pk}/").content.decode()
+    assert "成都市职业技能鉴定第一站" in page and "赵绵" not in page
