@@ -57,7 +57,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "kaowu.core.context.RequestContextMiddleware",
+    "kaowu.core.middleware.RequestContextMiddleware",
+    "kaowu.core.middleware.RuleViolationMiddleware",
 ]
 
 ROOT_URLCONF = "kaowu.urls"
