@@ -50,7 +50,11 @@ def open_page(browser, **options):
     problems: list[str] = []
     page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: problems.append(str(exc)))
-    page.on("requestfailed", lambda req: problems.append(f"failed: {req.url}"))
+    # A request cut short by the next navigation (net::ERR_ABORTED) is not a fault; a missing
+    # or refused asset shows up as an error status or another failure.
+    page.on("requestfailed", lambda req: None if "ERR_ABORTED" in (req.failure or "")
+            else problems.append(f"failed: {req.url} {req.failure}"))
+    page.on("response", lambda res: problems.append(f"{res.status}: {res.url}") if res.status >= 400 else None)
     return page, problems
 
 
