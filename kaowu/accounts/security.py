@@ -61,19 +61,26 @@ def _locked_message(lock: Lockout) -> str:
     )
 
 
+def _organisation_of(username: str):
+    """The organisation of the account a login names, so that its admins see failures and locks."""
+    user = User.objects.filter(username=username).select_related("organisation").first()
+    return user.organisation if user else None
+
+
 def login_with_password(*, request, username: str, password: str) -> User:
     """Check the lockout, then the password; record the attempt and log the user in."""
     ip = client_ip(request)
     lock = lockout_active(username=username, ip=ip)
     if lock:
-        audit_record(action="login.refused_locked", username=username, after={"locked_by": lock.by})
+        audit_record(action="login.refused_locked", username=username, after={"locked_by": lock.by},
+                     organisation=_organisation_of(username))
         raise LoginRefused(_locked_message(lock), locked_until=lock.until)
 
     user = authenticate(request, username=username, password=password)
     with transaction.atomic():
         LoginAttempt.objects.create(username=username, ip=ip, succeeded=user is not None)
         if user is None:
-            audit_record(action="login.failed", username=username)
+            audit_record(action="login.failed", username=username, organisation=_organisation_of(username))
     if user is None:
         lock = lockout_active(username=username, ip=ip)
         if lock:

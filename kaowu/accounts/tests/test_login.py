@@ -106,3 +106,13 @@ def test_login_does_not_redirect_to_another_host(client, institution_clerk):
         "/login/", {"username": "cd01_clerk", "password": TEST_PASSWORD, "next": "https://evil.example.com/"}
     )
     assert response["Location"] == "/"
+
+
+def test_institution_admin_sees_failed_logins_of_its_own_people_only(
+    client, login, institution_admin, institution_clerk, other_institution_clerk
+):
+    attempt(client, "cd01_clerk", "wrong-password-1A")
+    attempt(client, "cd02_clerk", "wrong-password-1A")
+    page = login(institution_admin).get("/audit/?action=login.failed").content.decode()
+    rows = page[page.index("<tbody>"):page.index("</tbody>")]
+    assert "cd01_clerk" in rows and "cd02_clerk" not in rows
