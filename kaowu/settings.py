@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "kaowu.core",
     "kaowu.accounts",
+    "kaowu.catalog",
     "kaowu.api",
 ]
 
