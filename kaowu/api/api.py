@@ -1,6 +1,6 @@
 from ninja import NinjaAPI
 
-from kaowu.api import accounts
+from kaowu.api import accounts, catalog
 from kaowu.api.auth import TokenAuth
 
 api = NinjaAPI(
@@ -11,3 +11,4 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", accounts.router)
+api.add_router("/", catalog.router)

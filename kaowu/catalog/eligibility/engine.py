@@ -188,7 +188,7 @@ class _Evaluation:
         wanted = f"{clause.years}年（含）以上"
         if clause.after_certificate:
             if not certificates:
-                return f"取得证书后累计从事本职业或相关职业工作需{wanted}：尚无符合条件的证书"
+                return f"并需在取得该证书后累计从事本职业或相关职业工作{wanted}"
             best = max(certificates, key=lambda c: self.work_since(c.issued_on)[1])
             first, days = self.work_since(best.issued_on)
             return (f"取得证书后累计从事本职业或相关职业工作年限不足：需{wanted}，"
