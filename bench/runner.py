@@ -14,13 +14,14 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
-from bench.scenarios import REPO_DIR, Metrics, Options, http_baseline, log
+from bench.scenarios import REPO_DIR, Metrics, Options, eligibility, http_baseline, log
 
 Scenario = Callable[[Options], Metrics]
 
 # Run in this order by `kaowu bench all`.
 SCENARIOS: dict[str, Scenario] = {
     "http_baseline": http_baseline.run,
+    "eligibility": eligibility.run,
 }
 
 ALL = "all"

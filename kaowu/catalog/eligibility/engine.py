@@ -18,7 +18,6 @@ from datetime import date, timedelta
 from kaowu.catalog.eligibility.profile import Certificate, Education, Profile, profile_parse
 from kaowu.catalog.eligibility.rules import (
     LEVEL_NAMES,
-    ApprenticeshipClause,
     CertificateClause,
     Condition,
     EducationClause,
@@ -106,12 +105,13 @@ def duration_text(first: date | None, days: int) -> str:
 class _Evaluation:
     """One profile against one rule set; caches the work periods it needs."""
 
-    __slots__ = ("rules", "profile", "_periods")
+    __slots__ = ("rules", "profile", "_periods", "_since")
 
     def __init__(self, rules: RuleSet, profile: Profile):
         self.rules = rules
         self.profile = profile
         self._periods: list[tuple[date, date]] | None = None
+        self._since: dict[date | None, tuple[date | None, int]] = {}
 
     def periods(self) -> list[tuple[date, date]]:
         """Half-open periods of work in this or a related occupation, cut at as_of."""
@@ -143,15 +143,19 @@ class _Evaluation:
         ]
 
     def work_since(self, since: date | None) -> tuple[date | None, int]:
-        periods = self.periods()
-        if since is not None:
-            periods = [(max(start, since), stop) for start, stop in periods if stop > since]
-        return merged_days(list(periods))
+        """First day and days of related work (after `since`); several conditions ask the same."""
+        cached = self._since.get(since)
+        if cached is None:
+            periods = self.periods()
+            if since is not None:
+                periods = [(max(start, since), stop) for start, stop in periods if stop > since]
+            cached = self._since[since] = merged_days(list(periods))
+        return cached
 
     # --- explanations ----------------------------------------------------------------------
 
     def _certificate_missing(self, clause: CertificateClause) -> str:
-        own = "、".join(sorted(self.rules.certificate_occupations))
+        own = self.rules.certificate_occupations_text
         if "预备技师" in clause.kinds and clause.level is None:
             wanted = "预备技师证书"
         else:
@@ -203,31 +207,28 @@ class _Evaluation:
     # --- conditions ------------------------------------------------------------------------
 
     def condition(self, condition: Condition) -> ConditionResult:
-        result = ConditionResult(condition.id, condition.label, condition.summary, met=True)
+        missing: list[str] = []
+        notes: list[str] = []
         certificates: list[Certificate] | None = None
-        for clause in condition.clauses:
-            if isinstance(clause, CertificateClause):
-                certificates = self.certificates(clause)
-                if not certificates:
-                    result.missing.append(self._certificate_missing(clause))
-            elif isinstance(clause, EducationClause):
-                if not self.education(clause):
-                    result.missing.append(self._education_missing(clause))
-                elif clause.note:
-                    result.notes.append(clause.note)
-        for clause in condition.clauses:
-            if isinstance(clause, WorkClause):
-                if clause.after_certificate:
-                    ok = any(years_complete(*self.work_since(c.issued_on), clause.years)
-                             for c in certificates or ())
-                else:
-                    ok = years_complete(*self.work_since(None), clause.years)
-                if not ok:
-                    result.missing.append(self._work_missing(clause, certificates))
-            elif isinstance(clause, ApprenticeshipClause) and not self.profile.apprenticeship_completed:
-                result.missing.append("没有本职业或相关职业学徒期满的证明")
-        result.met = not result.missing
-        return result
+        if condition.certificate is not None:
+            certificates = self.certificates(condition.certificate)
+            if not certificates:
+                missing.append(self._certificate_missing(condition.certificate))
+        for clause in condition.educations:
+            if not self.education(clause):
+                missing.append(self._education_missing(clause))
+            elif clause.note:
+                notes.append(clause.note)
+        for clause in condition.works:
+            if clause.after_certificate:
+                ok = any(years_complete(*self.work_since(c.issued_on), clause.years) for c in certificates or ())
+            else:
+                ok = years_complete(*self.work_since(None), clause.years)
+            if not ok:
+                missing.append(self._work_missing(clause, certificates))
+        if condition.apprenticeship and not self.profile.apprenticeship_completed:
+            missing.append("没有本职业或相关职业学徒期满的证明")
+        return ConditionResult(condition.id, condition.label, condition.summary, not missing, missing, notes)
 
 
 def eligibility_check(rules: RuleSet, level: int, profile: Profile) -> Verdict:

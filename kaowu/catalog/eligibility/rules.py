@@ -5,7 +5,7 @@ Pure module: no Django. A center adds an occupation's national standard by addin
 """
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -65,10 +65,20 @@ class Condition:
     summary: str  # "本科 + 四级证书 + 证后1年"
     text: str  # the standard's own words
     clauses: tuple[Clause, ...]
+    # The same clauses sorted by kind once, so that evaluating a condition needs no dispatch.
+    certificate: CertificateClause | None = field(init=False)
+    educations: tuple[EducationClause, ...] = field(init=False)
+    works: tuple[WorkClause, ...] = field(init=False)
+    apprenticeship: bool = field(init=False)
+    label: str = field(init=False)  # "三级 条件(4)"
 
-    @property
-    def label(self) -> str:
-        return f"{LEVEL_SHORT[self.level]} 条件{self.number}"
+    def __post_init__(self):
+        object.__setattr__(self, "label", f"{LEVEL_SHORT[self.level]} 条件{self.number}")
+        certificates = [c for c in self.clauses if isinstance(c, CertificateClause)]
+        object.__setattr__(self, "certificate", certificates[0] if certificates else None)
+        object.__setattr__(self, "educations", tuple(c for c in self.clauses if isinstance(c, EducationClause)))
+        object.__setattr__(self, "works", tuple(c for c in self.clauses if isinstance(c, WorkClause)))
+        object.__setattr__(self, "apprenticeship", any(isinstance(c, ApprenticeshipClause) for c in self.clauses))
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +92,10 @@ class RuleSet:
     majors_same: frozenset[str]
     majors_related: dict[str, frozenset[str]]  # tier → majors; "*" for every tier
     levels: dict[int, tuple[Condition, ...]]
+    certificate_occupations_text: str = field(init=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "certificate_occupations_text", "、".join(sorted(self.certificate_occupations)))
 
     def major_counts(self, school: str, major: str) -> bool:
         major = normalise_major(major)
@@ -167,7 +181,10 @@ def ruleset_parse(data: dict, path: Path) -> RuleSet:
             clauses_data = cond.get("all") or []
             if not clauses_data:
                 _fail(path, where, "条件至少要有一个条款（all）")
-            has_certificate = any(c.get("type") == "certificate" for c in clauses_data)
+            certificate_count = sum(c.get("type") == "certificate" for c in clauses_data)
+            if certificate_count > 1:
+                _fail(path, where, "一个条件最多一个 certificate 条款")
+            has_certificate = certificate_count == 1
             clauses = tuple(
                 _clause(c, path, f"{where}.all[{n}]", has_certificate) for n, c in enumerate(clauses_data)
             )
