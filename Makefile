@@ -20,6 +20,7 @@ db: install
 	mkdir -p var
 	$(BIN)/kaowu migrate --noinput
 	$(BIN)/kaowu demo
+	$(BIN)/kaowu catalog load
 
 # Serves the app with demo data; a background worker runs tasks and stops with the server.
 run: db

@@ -10,6 +10,8 @@ from django.db import transaction
 
 from kaowu.accounts.demo import DEMO_PASSWORD, DemoLogin, demo_accounts_build
 from kaowu.accounts.models import Organisation
+from kaowu.catalog.demo import demo_catalogue_build
+from kaowu.catalog.policy import policy_active, policy_presets_load
 
 
 def demo_exists() -> bool:
@@ -23,6 +25,9 @@ def demo_build(*, scale: int = 1, seed: int = 20261122) -> list[DemoLogin]:
         raise ValueError("scale 须为正整数")
     rng = random.Random(seed)
     logins = demo_accounts_build(rng=rng, scale=scale)
+    policy_presets_load()
+    policy_active()
+    demo_catalogue_build()
     return logins
 
 
