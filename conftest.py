@@ -11,6 +11,9 @@ from django.contrib.auth.hashers import make_password
 from kaowu.accounts.models import Organisation, Role
 from kaowu.accounts.services import organisation_create, user_create
 
+# The `browser` fixture (Chromium through Playwright) for every app's browser tests.
+pytest_plugins = ["kaowu.core.tests.browser_support"]
+
 TEST_PASSWORD = "Kaowu@Test2026"
 _hash_cache: dict[str, str] = {}
 

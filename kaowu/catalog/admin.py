@@ -20,6 +20,7 @@ from kaowu.catalog.policy import (
     policy_profile_activate,
     policy_profile_update,
 )
+from kaowu.core.admin import AuditedModelAdmin
 from kaowu.core.errors import PermissionRefused
 
 # =============================================================================================
@@ -106,13 +107,13 @@ class PolicyProfileAdmin(admin.ModelAdmin):
 
 
 # =============================================================================================
-# 考核目录 (occupations, special items, schemes, fees): append admin classes below.
+# 考核目录 (occupations, special items, schemes, fees): every save and delete is audited.
 # =============================================================================================
 # --- catalogue ---
 
 
 @admin.register(Occupation)
-class OccupationAdmin(admin.ModelAdmin):
+class OccupationAdmin(AuditedModelAdmin):
     list_display = ["code", "name", "edition", "level_list", "is_active"]
     list_filter = ["is_active", "edition"]
     search_fields = ["code", "name"]
@@ -123,7 +124,7 @@ class OccupationAdmin(admin.ModelAdmin):
 
 
 @admin.register(SpecialItem)
-class SpecialItemAdmin(admin.ModelAdmin):
+class SpecialItemAdmin(AuditedModelAdmin):
     list_display = ["code", "name", "is_unified", "region_code", "is_active"]
     list_filter = ["is_unified", "is_active", "region_code"]
     search_fields = ["code", "name"]
@@ -140,7 +141,7 @@ class SubjectInline(admin.TabularInline):
 
 
 @admin.register(Scheme)
-class SchemeAdmin(admin.ModelAdmin):
+class SchemeAdmin(AuditedModelAdmin):
     list_display = ["name", "occupation", "level_label", "special_item", "is_active"]
     list_filter = ["is_active", "occupation", "level", "special_item__is_unified"]
     search_fields = ["name", "occupation__name", "occupation__code", "special_item__name", "special_item__code"]
@@ -160,7 +161,7 @@ class SubjectPartInline(admin.TabularInline):
 
 
 @admin.register(Subject)
-class SubjectAdmin(admin.ModelAdmin):
+class SubjectAdmin(AuditedModelAdmin):
     list_display = ["scheme", "order", "name", "kind", "answer_mode", "duration_minutes", "full_marks", "pass_mark"]
     list_filter = ["kind", "answer_mode"]
     search_fields = ["name", "scheme__name"]
@@ -170,7 +171,7 @@ class SubjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Fee)
-class FeeAdmin(admin.ModelAdmin):
+class FeeAdmin(AuditedModelAdmin):
     list_display = [
         "region_code", "occupation", "level", "special_item", "subject_kind", "amount", "valid_from", "basis",
     ]

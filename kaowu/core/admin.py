@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from kaowu.core.models import AuditEvent
+from kaowu.core.services import audit_record, snapshot
 
 
 @admin.register(AuditEvent)
@@ -19,3 +20,38 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class AuditedModelAdmin(admin.ModelAdmin):
+    """Edits made in the admin are state changes too: every save and delete writes an AuditEvent.
+
+    The admin wraps each change view in a transaction, so the event commits with the change.
+    """
+
+    def _action(self, obj, verb: str) -> str:
+        return f"{obj._meta.app_label}.{obj._meta.model_name}.{verb}"
+
+    def save_model(self, request, obj, form, change):
+        before = snapshot(type(obj).objects.get(pk=obj.pk), list(form.changed_data)) if change else None
+        super().save_model(request, obj, form, change)
+        after = snapshot(obj, list(form.changed_data)) if change else snapshot(obj)
+        audit_record(action=self._action(obj, "update" if change else "create"), actor=request.user, target=obj,
+                     before=before, after=after)
+
+    def delete_model(self, request, obj):
+        audit_record(action=self._action(obj, "delete"), actor=request.user, target=obj, before=snapshot(obj))
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        for obj in formset.new_objects:
+            audit_record(action=self._action(obj, "create"), actor=request.user, target=obj, after=snapshot(obj))
+        for obj, fields in formset.changed_objects:
+            audit_record(action=self._action(obj, "update"), actor=request.user, target=obj,
+                         after=snapshot(obj, list(fields)))
+        for obj in formset.deleted_objects:
+            audit_record(action=self._action(obj, "delete"), actor=request.user, target=obj, before=snapshot(obj))

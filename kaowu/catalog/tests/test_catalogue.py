@@ -319,3 +319,24 @@ def test_catalog_load_command_refuses_a_bad_file_with_the_entry_named(document, 
     document["occupations"][1]["levels"] = [0]
     with pytest.raises(CommandError, match=r"occupations\[1\]\.levels: 等级须为1至5"):
         call_command("catalog", "load", "--file", str(write(tmp_path, document)), stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_editing_an_occupation_in_the_admin_is_audited_with_before_and_after(login, province_admin):
+    from kaowu.core.models import AuditEvent
+
+    catalogue_load()
+    occupation = Occupation.objects.get(name="育婴员")
+    client = login(province_admin)
+    page = client.get(f"/admin/catalog/occupation/{occupation.pk}/change/")
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data.update(levels="[5, 4, 3]", assessment_types='["qualification", "skill_level"]', is_active="",
+                name="育婴员（停用）")
+    response = client.post(f"/admin/catalog/occupation/{occupation.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event = AuditEvent.objects.filter(action="catalog.occupation.update").get()
+    assert event.actor == province_admin
+    assert event.before["name"] == "育婴员" and event.after["name"] == "育婴员（停用）"
+    assert event.before["is_active"] is True and event.after["is_active"] is False
