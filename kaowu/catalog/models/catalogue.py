@@ -12,6 +12,13 @@ LEVEL_LABELS = {5: "五级/初级工", 4: "四级/中级工", 3: "三级/高级�
 LEVEL_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
 
 
+# A scheme or a fee belongs either to an occupation at a level or to a special item, never both.
+OCCUPATION_LEVEL_OR_SPECIAL_ITEM = (
+    Q(occupation__isnull=False, level__isnull=False, special_item__isnull=True)
+    | Q(occupation__isnull=True, level__isnull=True, special_item__isnull=False)
+)
+
+
 class AssessmentType(models.TextChoices):
     QUALIFICATION = "qualification", "职业技能鉴定"
     SKILL_LEVEL = "skill_level", "职业技能等级认定"
@@ -102,8 +109,7 @@ class Scheme(BaseModel):
         ordering = ["occupation__code", "-level", "special_item__code"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(occupation__isnull=False, level__isnull=False, special_item__isnull=True)
-                           | Q(occupation__isnull=True, level__isnull=True, special_item__isnull=False)),
+                condition=OCCUPATION_LEVEL_OR_SPECIAL_ITEM,
                 name="scheme_is_for_an_occupation_level_or_a_special_item",
             ),
             models.UniqueConstraint(fields=["occupation", "level", "name"], name="scheme_occupation_level_unique"),
@@ -181,8 +187,7 @@ class Fee(BaseModel):
         ordering = ["region_code", "occupation", "level", "special_item", "subject_kind", "-valid_from"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(occupation__isnull=False, level__isnull=False, special_item__isnull=True)
-                           | Q(occupation__isnull=True, level__isnull=True, special_item__isnull=False)),
+                condition=OCCUPATION_LEVEL_OR_SPECIAL_ITEM,
                 name="fee_is_for_an_occupation_level_or_a_special_item",
             ),
             models.UniqueConstraint(
