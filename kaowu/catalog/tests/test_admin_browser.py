@@ -12,9 +12,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def catalogue(db):
+    """Loaded before Chromium starts: the test body must not touch the database (see browser_support)."""
     catalogue_load()
     policy_presets_load()
-    return policy_active()
+    policy_active()
+    return {
+        "scheme": Scheme.objects.get(occupation__name="企业人力资源管理师", level=2).pk,
+        "chongqing": PolicyProfile.objects.get(preset="chongqing").pk,
+    }
 
 
 def test_province_admin_reads_catalogue_schemes_and_profiles_in_the_admin(live_server, province_admin, catalogue,
@@ -31,14 +36,12 @@ def test_province_admin_reads_catalogue_schemes_and_profiles_in_the_admin(live_s
     assert "大数据清洗" in page.locator("#result_list").inner_text()
     page.screenshot(path=ARTIFACTS / "admin_special_items.png", full_page=True)
 
-    scheme = Scheme.objects.get(occupation__name="企业人力资源管理师", level=2)
-    page.goto(f"{live_server.url}/admin/catalog/scheme/{scheme.pk}/change/")
+    page.goto(f"{live_server.url}/admin/catalog/scheme/{catalogue['scheme']}/change/")
     content = page.locator("#content").inner_text()
     assert "综合评审" in content and "专业能力" in content
     page.screenshot(path=ARTIFACTS / "admin_scheme_hr_level2.png", full_page=True)
 
-    profile = PolicyProfile.objects.get(preset="chongqing")
-    page.goto(f"{live_server.url}/admin/catalog/policyprofile/{profile.pk}/change/")
+    page.goto(f"{live_server.url}/admin/catalog/policyprofile/{catalogue['chongqing']}/change/")
     assert "R-CQ-6" in page.locator("#content").inner_text()
     page.screenshot(path=ARTIFACTS / "admin_policy_chongqing.png", full_page=True)
     assert not [p for p in problems if "Content Security Policy" in p], problems
