@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "kaowu.core",
     "kaowu.accounts",
     "kaowu.catalog",
+    "kaowu.sites",
+    "kaowu.plans",
+    "kaowu.portal",
     "kaowu.api",
 ]
 
@@ -148,6 +151,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("KAOWU_STATIC_ROOT", VAR_DIR / "staticfiles"))
+# Uploaded files (site photos and videos, later candidates' photos): personal data, never served
+# as static files; views that show them check the user's scope.
+MEDIA_ROOT = Path(os.environ.get("KAOWU_MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_URL = "/media/"
 
 # --- Background tasks ---------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 from kaowu.accounts import views as accounts_views
@@ -20,6 +20,9 @@ urlpatterns = [
     path("tasks/start/", core_views.task_demo_start, name="task_demo_start"),
     path("tasks/<str:task_id>/", core_views.task_progress_page, name="task_progress_page"),
     path("tasks/<str:task_id>/progress/", core_views.task_progress, name="task_progress"),
+    path("sites/", include("kaowu.sites.urls")),
+    path("plans/", include("kaowu.plans.urls")),
+    path("portal/", include("kaowu.portal.urls")),
     # The admin's own login would bypass the lockout, so it sends people to ours.
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),

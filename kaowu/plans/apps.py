@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PlansConfig(AppConfig):
+    name = "kaowu.plans"
+    label = "plans"
+    verbose_name = "考核计划"
