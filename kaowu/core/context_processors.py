@@ -12,7 +12,10 @@ def navigation(request) -> dict:
         return {"nav_items": []}
     items = [("首页", reverse("home"))]
     if user.role in OFFICE_ROLES:
-        items += [("机构", reverse("organisation_list")), ("用户", reverse("user_list"))]
+        items += [
+            ("考点", reverse("site_list")), ("计划", reverse("plan_list")), ("日历", reverse("calendar_month")),
+            ("机构", reverse("organisation_list")), ("用户", reverse("user_list")),
+        ]
     if user.role in AUDIT_ROLES:
         items.append(("审计日志", reverse("audit_list")))
     if user.role in OFFICE_ROLES:

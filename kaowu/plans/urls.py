@@ -1,3 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from kaowu.plans import views, views_calendar
+
+urlpatterns = [
+    path("", views.plan_list, name="plan_list"),
+    path("new/", views.plan_create, name="plan_create"),
+    path("<int:plan_id>/", views.plan_detail, name="plan_detail"),
+    path("<int:plan_id>/file/", views.plan_file_view, name="plan_file"),
+    path("<int:plan_id>/review/", views.plan_review, name="plan_review"),
+    path("<int:plan_id>/open/", views.plan_open_view, name="plan_open_registration"),
+    path("calendar/", views_calendar.calendar_month, name="calendar_month"),
+    path("calendar/<int:year>/<int:month>/", views_calendar.calendar_month, name="calendar_month_of"),
+]

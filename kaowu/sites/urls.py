@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from kaowu.sites import views
+
+urlpatterns = [
+    path("", views.site_list, name="site_list"),
+]

@@ -53,6 +53,10 @@ def pages(province_admin, chengdu_institution, institution_clerk):
         "<int:organisation_id>": str(chengdu_institution.pk),
         "<int:user_id>": str(institution_clerk.pk),
         "<str:task_id>": job.task_id,
+        "<int:year>": "2024",
+        "<int:month>": "10",
+        # Pages of objects this fixture does not build yet answer 404, which still carries the CSP.
+        "<int:plan_id>": "999999",
         "<organisation_id>": str(chengdu_institution.pk),  # ninja's routes
         "<user_id>": str(institution_clerk.pk),
     }
