@@ -5,7 +5,7 @@ from django.http import HttpResponse
 
 
 @login_required
-def plan_list(request):
+def plan_list(request, **kwargs):
     return HttpResponse("考核计划建设中")
 
 
