@@ -1,4 +1,5 @@
-from datetime import date, datetime
+from datetime import date, datetime, time
+from uuid import UUID
 from decimal import Decimal
 from typing import Any
 
@@ -17,10 +18,12 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
         if field.name in {"password", "key_hash"}:
             continue
         value = getattr(instance, field.attname)
-        if isinstance(value, (date, datetime)):
+        if isinstance(value, (date, datetime, time)):
             value = value.isoformat()
-        elif isinstance(value, Decimal):
+        elif isinstance(value, (Decimal, UUID)):
             value = str(value)
+        elif hasattr(value, "name") and hasattr(value, "storage"):  # an uploaded file: keep its name
+            value = value.name
         data[field.name] = value
     return data
 

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.plan_list, name="plan_list"),
     path("new/", views.plan_create, name="plan_create"),
     path("<int:plan_id>/", views.plan_detail, name="plan_detail"),
+    path("<int:plan_id>/sessions/new/", views.session_add_view, name="session_add"),
     path("<int:plan_id>/file/", views.plan_file_view, name="plan_file"),
     path("<int:plan_id>/review/", views.plan_review, name="plan_review"),
     path("<int:plan_id>/open/", views.plan_open_view, name="plan_open_registration"),

@@ -1,12 +1,150 @@
-"""Plan pages (placeholders until the plan workflow lands)."""
+"""Plan pages: thin views over plans.services and plans.selectors."""
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from kaowu.accounts.models import OFFICE_ROLES, Role
+from kaowu.core.errors import PermissionRefused, RuleViolation
+from kaowu.core.permissions import role_required
+from kaowu.plans import selectors, services
+from kaowu.plans.forms import PlanForm, PlanItemFormSet, ReviewForm, SessionForm
+from kaowu.plans.models import Plan
+
+STAFF = (Role.INSTITUTION_ADMIN, Role.INSTITUTION_CLERK)
+REVIEWERS = (Role.CITY_REVIEWER, Role.PROVINCE_ADMIN)
 
 
-@login_required
-def plan_list(request, **kwargs):
-    return HttpResponse("考核计划建设中")
+def _errors(exc: Exception) -> list[str]:
+    if isinstance(exc, ValidationError):
+        return exc.messages
+    return [str(exc)] if isinstance(exc, RuleViolation) else [getattr(exc, "message", str(exc))]
 
 
-plan_create = plan_detail = plan_file_view = plan_review = plan_open_view = plan_list
+@role_required(*OFFICE_ROLES)
+def plan_list(request):
+    plans = selectors.plans_visible_to(request.user)
+    status = request.GET.get("status", "")
+    if status in Plan.Status.values:
+        plans = plans.filter(status=status)
+    return render(request, "plans/plan_list.html", {
+        "plans": plans, "to_review": selectors.plans_to_review(request.user), "status": status,
+        "statuses": Plan.Status.choices, "can_create": request.user.role in STAFF,
+    })
+
+
+@role_required(*STAFF)
+def plan_create(request):
+    institution = request.user.organisation
+    initial = {"name": services.plan_default_name(institution=institution, kind="daily", on=timezone.localdate()),
+               "contact_name": request.user.full_name, "contact_phone": request.user.phone}
+    form = PlanForm(request.POST or None, institution=institution, initial=initial)
+    items = PlanItemFormSet(request.POST or None, prefix="items")
+    if request.method == "POST" and form.is_valid() and items.is_valid():
+        data = dict(form.cleaned_data)
+        sites = data.pop("sites")
+        item_rows = [row for row in (f.item_data() for f in items.forms) if row]
+        try:
+            with transaction.atomic():
+                plan = services.plan_create(institution=institution, by=request.user, sites=sites,
+                                            items=item_rows, **data)
+        except (ValidationError, RuleViolation, PermissionRefused) as exc:
+            for message in _errors(exc):
+                form.add_error(None, message)
+        else:
+            messages.success(request, "计划已保存为草稿。请添加考试场次，然后报备。")
+            return redirect("plan_detail", plan_id=plan.pk)
+    return render(request, "plans/plan_form.html", {"form": form, "items": items})
+
+
+@role_required(*OFFICE_ROLES)
+def plan_detail(request, plan_id: int):
+    plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
+    is_staff = request.user.role in STAFF
+    session_form = SessionForm(plan=plan) if is_staff and plan.status in services.EDITABLE_STATUSES else None
+    can_review = plan.status == Plan.Status.FILED and (
+        request.user.role == Role.PROVINCE_ADMIN
+        or (request.user.role == Role.CITY_REVIEWER and request.user.organisation_id == plan.reviewing_center_id)
+    )
+    return render(request, "plans/plan_detail.html", {
+        "plan": plan, **selectors.plan_detail_data(plan=plan), "session_form": session_form,
+        "is_staff": is_staff, "can_review": can_review, "review_form": ReviewForm() if can_review else None,
+    })
+
+
+@require_POST
+@role_required(*STAFF)
+def session_add_view(request, plan_id: int):
+    plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
+    form = SessionForm(request.POST, plan=plan)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.session_add(plan=plan, by=request.user, item=data["item"], day=data["date"],
+                                 start=data["start"], end=data["end"], subject=data["subject"],
+                                 rooms=list(data["rooms"]))
+        except (ValidationError, PermissionRefused) as exc:
+            for message in _errors(exc):
+                messages.error(request, message)
+        else:
+            messages.success(request, "已添加考试场次。")
+    else:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}：{'；'.join(errors)}" if label else "；".join(errors))
+    return redirect("plan_detail", plan_id=plan.pk)
+
+
+@require_POST
+@role_required(*STAFF)
+def plan_file_view(request, plan_id: int):
+    plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
+    try:
+        services.plan_file(plan=plan, by=request.user, today=timezone.localdate())
+    except (ValidationError, RuleViolation, PermissionRefused) as exc:
+        for message in _errors(exc):
+            messages.error(request, message)
+    else:
+        messages.success(request, f"计划已报备{plan.reviewing_center.name}，等待审核。")
+    return redirect("plan_detail", plan_id=plan.pk)
+
+
+@require_POST
+@role_required(*REVIEWERS)
+def plan_review(request, plan_id: int):
+    plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        for message in form.non_field_errors() or ["请选择审核结论"]:
+            messages.error(request, message)
+        return redirect("plan_detail", plan_id=plan.pk)
+    data = form.cleaned_data
+    try:
+        if data["decision"] == "approve":
+            services.plan_approve(plan=plan, by=request.user, today=timezone.localdate(),
+                                  approve_schedule_exception=data["approve_schedule_exception"])
+            messages.success(request, "计划已批准，公告已发布。")
+        else:
+            services.plan_return(plan=plan, by=request.user, reason=data["reason"])
+            messages.success(request, "计划已退回。")
+    except (ValidationError, RuleViolation, PermissionRefused) as exc:
+        for message in _errors(exc):
+            messages.error(request, message)
+    return redirect("plan_detail", plan_id=plan.pk)
+
+
+@require_POST
+@role_required(*STAFF)
+def plan_open_view(request, plan_id: int):
+    plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
+    try:
+        services.plan_open_registration(plan=plan, by=request.user)
+    except (ValidationError, RuleViolation, PermissionRefused) as exc:
+        for message in _errors(exc):
+            messages.error(request, message)
+    else:
+        messages.success(request, "已开放报名。")
+    return redirect("plan_detail", plan_id=plan.pk)

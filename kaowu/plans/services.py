@@ -1,0 +1,274 @@
+"""Plan workflow: create, file with the center, approve or return, open registration.
+
+Every rule refuses with its id and the policy parameter it read (DESIGN.md §4).
+"""
+
+from datetime import date, time
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from kaowu.accounts.models import Organisation, Role, User
+from kaowu.catalog.models import AssessmentType
+from kaowu.catalog.policy import policy_active
+from kaowu.core.errors import PermissionRefused, RuleViolation
+from kaowu.core.services import audit_record, snapshot
+from kaowu.core.workdays import workdays_before, workdays_between
+from kaowu.plans.models import Plan, PlanItem, PlanKind, Session
+
+Status = Plan.Status
+
+# The one list of allowed transitions (DESIGN.md §5); later issues extend it.
+PLAN_TRANSITIONS: dict[str, set[str]] = {
+    Status.DRAFT: {Status.FILED},
+    Status.FILED: {Status.APPROVED, Status.RETURNED},
+    Status.RETURNED: {Status.FILED},
+    Status.APPROVED: {Status.REGISTRATION_OPEN},
+    Status.REGISTRATION_OPEN: {Status.REGISTRATION_CLOSED},
+    Status.REGISTRATION_CLOSED: set(),
+}
+EDITABLE_STATUSES = {Status.DRAFT, Status.RETURNED}
+
+
+def plan_transition(*, plan: Plan, to: str, by: User, reason: str = "") -> Plan:
+    """Move a plan to `to` if the workflow allows it; write the audit event."""
+    if to not in PLAN_TRANSITIONS[plan.status]:
+        raise ValidationError(
+            f"计划当前状态为“{plan.get_status_display()}”，不能变为“{Status(to).label}”"
+        )
+    before = plan.status
+    plan.status = to
+    plan.save()
+    audit_record(action=f"plan.{to}", actor=by, target=plan, organisation=plan.institution,
+                 before={"status": before}, after={"status": to, **({"reason": reason} if reason else {})})
+    return plan
+
+
+def _require_institution_staff(by: User, plan_institution: Organisation) -> None:
+    if by.role not in {Role.INSTITUTION_ADMIN, Role.INSTITUTION_CLERK} or by.organisation_id != plan_institution.pk:
+        raise PermissionRefused("只有本机构的管理员或经办人可以办理本机构的考核计划")
+
+
+def _require_reviewer(by: User, plan: Plan) -> None:
+    if by.role == Role.PROVINCE_ADMIN:
+        return
+    if by.role != Role.CITY_REVIEWER or by.organisation_id != plan.reviewing_center_id:
+        raise PermissionRefused(f"该计划由{plan.reviewing_center.name}审核，您无权审核")
+
+
+def reviewing_center_for(*, institution: Organisation, sites) -> Organisation:
+    """The center that reviews a plan (R-SC21-1): the institution's own city center, or, when the
+    plan's sites are in another city, that city's center (R-SC24-12)."""
+    home = institution.parent
+    cities = {site.region_code[:4] + "00" for site in sites}
+    cities.discard(home.region_code)
+    if not cities:
+        return home
+    if len(cities) > 1:
+        raise RuleViolation("R-SC24-12", "一个计划的考点须在同一市（州），跨市（州）考核请分别向所在地中心报备")
+    code = cities.pop()
+    center = Organisation.objects.filter(kind=Organisation.Kind.CITY, region_code=code).first()
+    if center is None:
+        raise RuleViolation("R-SC24-12", f"考点所在地区{code}没有对应的市（州）中心，无法报备")
+    return center
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    institution: Organisation,
+    by: User,
+    name: str,
+    kind: str,
+    assessment_type: str,
+    registration_place: str,
+    registration_opens: date,
+    registration_closes: date,
+    contact_name: str,
+    contact_phone: str,
+    items: list[dict],
+    sites: list | None = None,
+    **details,
+) -> Plan:
+    """A draft plan with its items (occupation+level or special item) and sites."""
+    _require_institution_staff(by, institution)
+    sites = list(sites or [])
+    if any(site.institution_id != institution.pk for site in sites):
+        raise PermissionRefused("只能选择本机构的考点")
+    if registration_closes < registration_opens:
+        raise ValidationError("报名截止日期不能早于报名开始日期")
+    if not items:
+        raise ValidationError("计划至少要有一个考核项目")
+    plan = Plan(
+        institution=institution, reviewing_center=reviewing_center_for(institution=institution, sites=sites),
+        name=name, kind=kind, assessment_type=assessment_type, registration_place=registration_place,
+        registration_opens=registration_opens, registration_closes=registration_closes,
+        contact_name=contact_name, contact_phone=contact_phone, **details,
+    )
+    plan.full_clean()
+    plan.save()
+    plan.sites.set(sites)
+    for item in items:
+        PlanItem(plan=plan, **item).full_clean(exclude=["plan"])
+        PlanItem.objects.create(plan=plan, **item)
+    audit_record(action="plan.create", actor=by, target=plan, organisation=institution, after=snapshot(plan))
+    return plan
+
+
+@transaction.atomic
+def session_add(*, plan: Plan, by: User, item: PlanItem, day: date, start: time, end: time, subject=None,
+                rooms=()) -> Session:
+    """Add a 场次 to a plan that is still a draft (or was returned)."""
+    _require_institution_staff(by, plan.institution)
+    if plan.status not in EDITABLE_STATUSES:
+        raise ValidationError("计划已报备，修改考试时间或考点须提交变更申请（R-CQ-8）")
+    if item.plan_id != plan.pk:
+        raise ValidationError("考核项目不属于该计划")
+    if end <= start:
+        raise ValidationError("结束时间须晚于开始时间")
+    site_ids = set(plan.sites.values_list("pk", flat=True))
+    if any(room.site_id not in site_ids for room in rooms):
+        raise ValidationError("考场须属于本计划的考点")
+    session = Session.objects.create(plan=plan, item=item, subject=subject, date=day, start=start, end=end)
+    session.rooms.set(rooms)
+    audit_record(action="plan.session_add", actor=by, target=session, organisation=plan.institution,
+                 after=snapshot(session))
+    return session
+
+
+def add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def _check_filing_deadline(plan: Plan, first: date, today: date, policy) -> None:
+    """R-CQ-1: filed with the center at least N working days before the first session."""
+    needed = policy.plan_filing_workdays
+    if workdays_between(today, first) < needed:
+        latest = workdays_before(first, needed)
+        raise RuleViolation(
+            "R-CQ-1",
+            f"考核计划须在考试前{needed}个工作日报备（首场考试{first:%Y年%m月%d日}），"
+            f"最晚应于{latest:%Y年%m月%d日}报备；今天距首场考试只有{workdays_between(today, first)}个工作日",
+        )
+
+
+def _check_announcement_lead(plan: Plan, first: date, publish_on: date, policy) -> None:
+    """R-CQ-2: a 等级认定 announcement is published at least N months before the exam."""
+    if plan.assessment_type != AssessmentType.SKILL_LEVEL:
+        return
+    months = policy.announcement_lead_months
+    earliest = add_months(publish_on, months)
+    if first < earliest:
+        raise RuleViolation(
+            "R-CQ-2",
+            f"职业技能等级认定须提前{months}个月发布公告：今天发布公告，首场考试最早为{earliest:%Y年%m月%d日}，"
+            f"而计划的首场考试是{first:%Y年%m月%d日}",
+        )
+
+
+def _check_calendar(plan: Plan, policy) -> None:
+    """R-SC24-13 / R-SC24-4: a daily 专项 exam falls on a calendar date or within N days after it,
+    unless the plan asks for an exception that its center then approves."""
+    if plan.kind != PlanKind.DAILY or plan.assessment_type != AssessmentType.SPECIAL_ABILITY:
+        return
+    if plan.schedule_exception:
+        if not plan.schedule_exception_reason.strip():
+            raise RuleViolation(
+                "R-SC24-4", "申请在统一考核时间以外考核，须说明原因（节假日调整、重大活动、考核量较大等）"
+            )
+        return
+    from kaowu.plans.calendar import calendar_entry_for
+
+    days = policy.exam_completion_days
+    region = plan.institution.region_code
+    for session in plan.sessions.all():
+        entry = calendar_entry_for(region_code=region, kind=PlanKind.DAILY,
+                                   assessment_type=AssessmentType.SPECIAL_ABILITY,
+                                   exam_date=session.date, completion_days=days)
+        if entry is None:
+            raise RuleViolation(
+                "R-SC24-13",
+                f"日常考核须在考核日历的考核日期起{days}日内完成，{session.date:%Y年%m月%d日}不在其中。"
+                "如确需调整，请勾选“统一时间以外考核”并说明原因，由中心批准（R-SC24-4）",
+            )
+
+
+@transaction.atomic
+def plan_file(*, plan: Plan, by: User, today: date) -> Plan:
+    """Send a draft (or returned) plan to the center that reviews it."""
+    _require_institution_staff(by, plan.institution)
+    if not plan.items.exists():
+        raise ValidationError("计划至少要有一个考核项目")
+    first = plan.first_session_date()
+    if first is None:
+        raise ValidationError("请先添加考试场次（科目、日期和时间）")
+    policy = policy_active()
+    _check_filing_deadline(plan, first, today, policy)
+    _check_announcement_lead(plan, first, today, policy)
+    _check_calendar(plan, policy)
+    plan.filed_at = timezone.now()
+    return plan_transition(plan=plan, to=Status.FILED, by=by)
+
+
+@transaction.atomic
+def plan_approve(*, plan: Plan, by: User, today: date, approve_schedule_exception: bool = False) -> Plan:
+    """The reviewing center accepts the plan; its announcement is published now (R-CQ-2)."""
+    _require_reviewer(by, plan)
+    if plan.schedule_exception and not approve_schedule_exception:
+        raise RuleViolation("R-SC24-4", "该计划申请在统一考核时间以外考核，批准前须确认同意该调整")
+    _check_announcement_lead(plan, plan.first_session_date(), today, policy_active())
+    plan.reviewed_by, plan.reviewed_at, plan.review_reason = by, timezone.now(), ""
+    plan.announced_at = timezone.now()
+    return plan_transition(plan=plan, to=Status.APPROVED, by=by)
+
+
+@transaction.atomic
+def plan_return(*, plan: Plan, by: User, reason: str) -> Plan:
+    _require_reviewer(by, plan)
+    if not reason.strip():
+        raise ValidationError("退回计划须写明原因")
+    plan.reviewed_by, plan.reviewed_at, plan.review_reason = by, timezone.now(), reason.strip()
+    return plan_transition(plan=plan, to=Status.RETURNED, by=by, reason=reason.strip())
+
+
+def _examined_before(plan: Plan, item: PlanItem) -> bool:
+    """Has the institution opened registration for this item in an earlier plan?"""
+    return PlanItem.objects.filter(
+        plan__institution=plan.institution,
+        plan__status__in=[Status.REGISTRATION_OPEN, Status.REGISTRATION_CLOSED],
+        occupation=item.occupation, level=item.level, special_item=item.special_item,
+    ).exclude(plan=plan).exists()
+
+
+@transaction.atomic
+def plan_open_registration(*, plan: Plan, by: User) -> Plan:
+    """Open registration; an item examined here for the first time needs a confirmed filing (R-FJ-2)."""
+    _require_institution_staff(by, plan.institution)
+    from kaowu.sites.selectors import facility_filing_approved_for
+
+    if policy_active().facility_first_time_confirmation_required:
+        for item in plan.items.select_related("occupation", "special_item"):
+            if _examined_before(plan, item):
+                continue
+            if not facility_filing_approved_for(institution=plan.institution, occupation=item.occupation,
+                                                level=item.level, special_item=item.special_item):
+                raise RuleViolation(
+                    "R-FJ-2",
+                    f"“{item}”是本机构首次考核的项目，须先向中心提交设施设备申报并经确认，才能开放报名",
+                )
+    return plan_transition(plan=plan, to=Status.REGISTRATION_OPEN, by=by)
+
+
+def plan_default_name(*, institution: Organisation, kind: str, on: date) -> str:
+    """R-FJ-3: XX鉴定站20XX年第XX批次专项职业能力考核."""
+    count = Plan.objects.filter(institution=institution, created_at__year=on.year).count() + 1
+    suffix = "专项职业能力考核" if kind == PlanKind.DAILY else f"{PlanKind(kind).label}"
+    return f"{institution.name}{on.year}年第{count:02d}批次{suffix}"
