@@ -123,3 +123,17 @@ class ReviewForm(forms.Form):
         if data.get("decision") == "return" and not (data.get("reason") or "").strip():
             raise forms.ValidationError("退回计划须写明原因")
         return data
+
+
+class ChangeRequestForm(forms.Form):
+    session = forms.ModelChoiceField(label="场次", queryset=None)
+    date = forms.DateField(label="新日期", widget=DATE)
+    start = forms.TimeField(label="开始", widget=TIME)
+    end = forms.TimeField(label="结束", widget=TIME)
+    reason = forms.CharField(label="变更原因", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = plan.sessions.select_related("item__occupation", "item__special_item",
+                                                                       "subject")
+        _bootstrap(self)

@@ -15,7 +15,7 @@ from kaowu.catalog.policy import policy_active
 from kaowu.core.errors import PermissionRefused, RuleViolation
 from kaowu.core.services import audit_record, snapshot
 from kaowu.core.workdays import workdays_before, workdays_between
-from kaowu.plans.models import Plan, PlanItem, PlanKind, Session
+from kaowu.plans.models import Plan, PlanChangeRequest, PlanItem, PlanKind, Session
 
 Status = Plan.Status
 
@@ -272,3 +272,85 @@ def plan_default_name(*, institution: Organisation, kind: str, on: date) -> str:
     count = Plan.objects.filter(institution=institution, created_at__year=on.year).count() + 1
     suffix = "专项职业能力考核" if kind == PlanKind.DAILY else f"{PlanKind(kind).label}"
     return f"{institution.name}{on.year}年第{count:02d}批次{suffix}"
+
+
+# --- change requests (R-CQ-8) -------------------------------------------------------------------
+
+CHANGEABLE_STATUSES = {Status.APPROVED, Status.REGISTRATION_OPEN, Status.REGISTRATION_CLOSED}
+
+
+@transaction.atomic
+def plan_change_request(*, plan: Plan, by: User, reason: str, sessions: list[dict] | None = None,
+                        site_ids: list[int] | None = None) -> PlanChangeRequest:
+    """Ask the center to change the time of sessions or the sites of an approved plan (R-CQ-8).
+
+    `sessions`: [{"id": session id, "date": "YYYY-MM-DD", "start": "HH:MM", "end": "HH:MM"}]. Nothing
+    changes on the plan until the center approves.
+    """
+    _require_institution_staff(by, plan.institution)
+    if plan.status not in CHANGEABLE_STATUSES:
+        raise ValidationError("计划尚未批准，可直接修改后报备，无需变更申请")
+    if not reason.strip():
+        raise ValidationError("请说明变更原因")
+    sessions = sessions or []
+    if not sessions and site_ids is None:
+        raise ValidationError("请填写要变更的考试时间或考点")
+    own_sessions = set(plan.sessions.values_list("pk", flat=True))
+    for change in sessions:
+        if change.get("id") not in own_sessions:
+            raise ValidationError("变更的场次不属于该计划")
+        start, end = time.fromisoformat(change["start"]), time.fromisoformat(change["end"])
+        date.fromisoformat(change["date"])
+        if end <= start:
+            raise ValidationError("结束时间须晚于开始时间")
+    if site_ids is not None:
+        from kaowu.sites.models import Site
+
+        if Site.objects.filter(pk__in=site_ids, institution=plan.institution).count() != len(set(site_ids)):
+            raise PermissionRefused("只能选择本机构的考点")
+    change = PlanChangeRequest.objects.create(
+        plan=plan, requested_by=by, reason=reason.strip(),
+        changes={"sessions": sessions, **({"sites": site_ids} if site_ids is not None else {})},
+    )
+    audit_record(action="plan.change_request", actor=by, target=change, organisation=plan.institution,
+                 after=change.changes)
+    return change
+
+
+@transaction.atomic
+def plan_change_approve(*, change: PlanChangeRequest, by: User) -> PlanChangeRequest:
+    """The center approves: the new times and sites replace the old ones now (R-CQ-8)."""
+    plan = change.plan
+    _require_reviewer(by, plan)
+    if change.status != PlanChangeRequest.Status.PENDING:
+        raise ValidationError("该变更申请已处理")
+    before = {"sessions": [], "sites": list(plan.sites.values_list("pk", flat=True))}
+    for item in change.changes.get("sessions", []):
+        session = plan.sessions.get(pk=item["id"])
+        before["sessions"].append({"id": session.pk, "date": session.date.isoformat(),
+                                   "start": session.start.isoformat(), "end": session.end.isoformat()})
+        session.date = date.fromisoformat(item["date"])
+        session.start, session.end = time.fromisoformat(item["start"]), time.fromisoformat(item["end"])
+        session.save()
+    if "sites" in change.changes:
+        plan.sites.set(change.changes["sites"])
+    change.status, change.reviewed_by, change.reviewed_at = PlanChangeRequest.Status.APPROVED, by, timezone.now()
+    change.save()
+    audit_record(action="plan.change_approved", actor=by, target=change, organisation=plan.institution,
+                 before=before, after=change.changes)
+    return change
+
+
+@transaction.atomic
+def plan_change_reject(*, change: PlanChangeRequest, by: User, reason: str) -> PlanChangeRequest:
+    _require_reviewer(by, change.plan)
+    if change.status != PlanChangeRequest.Status.PENDING:
+        raise ValidationError("该变更申请已处理")
+    if not reason.strip():
+        raise ValidationError("驳回变更申请须写明原因")
+    change.status, change.reviewed_by, change.reviewed_at = PlanChangeRequest.Status.REJECTED, by, timezone.now()
+    change.review_reason = reason.strip()
+    change.save()
+    audit_record(action="plan.change_rejected", actor=by, target=change, organisation=change.plan.institution,
+                 after={"reason": change.review_reason})
+    return change

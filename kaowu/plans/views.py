@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -11,7 +11,7 @@ from kaowu.accounts.models import OFFICE_ROLES, Role
 from kaowu.core.errors import PermissionRefused, RuleViolation
 from kaowu.core.permissions import role_required
 from kaowu.plans import selectors, services
-from kaowu.plans.forms import PlanForm, PlanItemFormSet, ReviewForm, SessionForm
+from kaowu.plans.forms import ChangeRequestForm, PlanForm, PlanItemFormSet, ReviewForm, SessionForm
 from kaowu.plans.models import Plan
 
 STAFF = (Role.INSTITUTION_ADMIN, Role.INSTITUTION_CLERK)
@@ -69,9 +69,16 @@ def plan_detail(request, plan_id: int):
         request.user.role == Role.PROVINCE_ADMIN
         or (request.user.role == Role.CITY_REVIEWER and request.user.organisation_id == plan.reviewing_center_id)
     )
+    is_reviewer = request.user.role == Role.PROVINCE_ADMIN or (
+        request.user.role == Role.CITY_REVIEWER and request.user.organisation_id == plan.reviewing_center_id
+    )
+    change_form = (ChangeRequestForm(plan=plan)
+                   if is_staff and plan.status in services.CHANGEABLE_STATUSES else None)
     return render(request, "plans/plan_detail.html", {
         "plan": plan, **selectors.plan_detail_data(plan=plan), "session_form": session_form,
         "is_staff": is_staff, "can_review": can_review, "review_form": ReviewForm() if can_review else None,
+        "change_form": change_form, "is_reviewer": is_reviewer,
+        "changes": plan.change_requests.select_related("requested_by", "reviewed_by"),
     })
 
 
@@ -147,4 +154,45 @@ def plan_open_view(request, plan_id: int):
             messages.error(request, message)
     else:
         messages.success(request, "已开放报名。")
+    return redirect("plan_detail", plan_id=plan.pk)
+
+
+@require_POST
+@role_required(*STAFF)
+def plan_change_create(request, plan_id: int):
+    plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
+    form = ChangeRequestForm(request.POST, plan=plan)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.plan_change_request(plan=plan, by=request.user, reason=data["reason"], sessions=[{
+                "id": data["session"].pk, "date": data["date"].isoformat(),
+                "start": data["start"].strftime("%H:%M"), "end": data["end"].strftime("%H:%M"),
+            }])
+        except (ValidationError, PermissionRefused) as exc:
+            for message in _errors(exc):
+                messages.error(request, message)
+        else:
+            messages.success(request, "变更申请已提交，中心批准前计划保持原安排（R-CQ-8）。")
+    else:
+        problems = "；".join(e for errors in form.errors.values() for e in errors)
+        messages.error(request, f"变更申请填写不完整：{problems}")
+    return redirect("plan_detail", plan_id=plan.pk)
+
+
+@require_POST
+@role_required(*REVIEWERS)
+def plan_change_review(request, plan_id: int, change_id: int):
+    plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
+    change = get_object_or_404(plan.change_requests, pk=change_id)
+    try:
+        if request.POST.get("decision") == "approve":
+            services.plan_change_approve(change=change, by=request.user)
+            messages.success(request, "已批准变更，计划已按新安排更新。")
+        else:
+            services.plan_change_reject(change=change, by=request.user, reason=request.POST.get("reason", ""))
+            messages.success(request, "已驳回变更申请。")
+    except (ValidationError, PermissionRefused) as exc:
+        for message in _errors(exc):
+            messages.error(request, message)
     return redirect("plan_detail", plan_id=plan.pk)

@@ -186,3 +186,42 @@ def test_sessions_cannot_be_changed_after_filing(catalogue, institution_clerk, s
 def test_an_institution_cannot_plan_on_another_institutions_site(catalogue, other_institution_clerk, site):
     with pytest.raises(PermissionRefused):
         make_plan(other_institution_clerk, site)
+
+
+def approved_plan(clerk, site, reviewer):
+    plan = make_plan(clerk, site, sessions=[date(2024, 11, 18)])
+    services.plan_file(plan=plan, by=clerk, today=date(2024, 11, 1))
+    return services.plan_approve(plan=plan, by=reviewer, today=date(2024, 11, 1))
+
+
+def test_r_cq_8_a_time_change_applies_only_when_the_center_approves(catalogue, institution_clerk, site,
+                                                                     chengdu_reviewer):
+    plan = approved_plan(institution_clerk, site, chengdu_reviewer)
+    session = plan.sessions.get()
+    change = services.plan_change_request(
+        plan=plan, by=institution_clerk, reason="考场检修",
+        sessions=[{"id": session.pk, "date": "2024-11-20", "start": "14:00", "end": "15:30"}],
+    )
+    session.refresh_from_db()
+    assert session.date == date(2024, 11, 18), "the plan keeps its old values until approval"
+    with pytest.raises(PermissionRefused):
+        services.plan_change_approve(change=change, by=institution_clerk)
+    services.plan_change_approve(change=change, by=chengdu_reviewer)
+    session.refresh_from_db()
+    assert (session.date, session.start) == (date(2024, 11, 20), time(14))
+    event = AuditEvent.objects.get(action="plan.change_approved")
+    assert event.before["sessions"][0]["date"] == "2024-11-18"
+
+
+def test_r_cq_8_a_rejected_change_leaves_the_plan_as_it_was(catalogue, institution_clerk, site, chengdu_reviewer):
+    plan = approved_plan(institution_clerk, site, chengdu_reviewer)
+    session = plan.sessions.get()
+    change = services.plan_change_request(
+        plan=plan, by=institution_clerk, reason="改期",
+        sessions=[{"id": session.pk, "date": "2024-11-25", "start": "09:00", "end": "10:30"}],
+    )
+    services.plan_change_reject(change=change, by=chengdu_reviewer, reason="已公告，不宜改期")
+    session.refresh_from_db()
+    assert session.date == date(2024, 11, 18)
+    with pytest.raises(ValidationError):
+        services.plan_change_approve(change=change, by=chengdu_reviewer)
