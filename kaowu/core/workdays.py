@@ -3,6 +3,10 @@
 Pure module (no Django): the rules that count "N working days before the exam" (R-CQ-1,
 R-CQ-12, R-FJ-10, R-FJ-2 ...) all go through here. Holiday data comes from chinesecalendar,
 which covers the years the State Council has announced.
+
+A year the State Council has not announced yet (its arrangement comes out in November or
+December) is counted Monday to Friday, so that plans for early next year can still be filed;
+`holiday_data_covers()` lets a caller say so to the user.
 """
 
 from datetime import date, timedelta
@@ -15,18 +19,31 @@ class WorkdayCalendarError(ValueError):
 
 
 def is_workday(day: date) -> bool:
-    try:
+    first, last = covered_years()
+    if first <= day.year <= last:
         return chinese_calendar.is_workday(day)
-    except NotImplementedError as exc:
-        first, last = _covered_years()
-        raise WorkdayCalendarError(
-            f"节假日数据只覆盖{first}年至{last}年，无法判断{day:%Y年%m月%d日}是否为工作日"
-        ) from exc
+    if day.year < first:
+        raise WorkdayCalendarError(f"节假日数据从{first}年开始，无法判断{day:%Y年%m月%d日}是否为工作日")
+    return day.weekday() < 5  # not announced yet: Monday to Friday
 
 
-def _covered_years() -> tuple[int, int]:
+def covered_years() -> tuple[int, int]:
     years = sorted({d.year for d in chinese_calendar.holidays})
     return years[0], years[-1]
+
+
+def holiday_data_covers(*days: date) -> bool:
+    """Whether the announced holiday arrangements cover every one of `days`."""
+    first, last = covered_years()
+    return all(first <= day.year <= last for day in days)
+
+
+def uncovered_note(*days: date) -> str:
+    """A sentence for messages whose dates fall in a year not announced yet, else ''."""
+    years = sorted({day.year for day in days if not holiday_data_covers(day)})
+    if not years:
+        return ""
+    return f"（{'、'.join(str(y) for y in years)}年节假日安排尚未公布，暂按周一至周五为工作日计算）"
 
 
 def workdays_add(start: date, count: int) -> date:

@@ -14,7 +14,7 @@ from kaowu.catalog.models import AssessmentType
 from kaowu.catalog.policy import policy_active
 from kaowu.core.errors import PermissionRefused, RuleViolation
 from kaowu.core.services import audit_record, snapshot
-from kaowu.core.workdays import workdays_before, workdays_between
+from kaowu.core.workdays import uncovered_note, workdays_before, workdays_between
 from kaowu.plans.models import Plan, PlanChangeRequest, PlanItem, PlanKind, Session
 
 Status = Plan.Status
@@ -156,7 +156,8 @@ def _check_filing_deadline(plan: Plan, first: date, today: date, policy) -> None
         raise RuleViolation(
             "R-CQ-1",
             f"考核计划须在考试前{needed}个工作日报备（首场考试{first:%Y年%m月%d日}），"
-            f"最晚应于{latest:%Y年%m月%d日}报备；今天距首场考试只有{workdays_between(today, first)}个工作日",
+            f"最晚应于{latest:%Y年%m月%d日}报备；今天距首场考试只有{workdays_between(today, first)}个工作日"
+            f"{uncovered_note(today, first)}",
         )
 
 

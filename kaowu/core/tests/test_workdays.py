@@ -2,7 +2,15 @@ from datetime import date
 
 import pytest
 
-from kaowu.core.workdays import WorkdayCalendarError, is_workday, workdays_add, workdays_before, workdays_between
+from kaowu.core.workdays import (
+    WorkdayCalendarError,
+    holiday_data_covers,
+    is_workday,
+    uncovered_note,
+    workdays_add,
+    workdays_before,
+    workdays_between,
+)
 
 
 def test_three_working_days_after_friday_before_national_day_2024_is_october_8():
@@ -32,6 +40,13 @@ def test_between_is_negative_when_the_end_is_earlier():
     assert workdays_between(date(2024, 10, 8), date(2024, 9, 27)) == -3
 
 
-def test_a_year_without_holiday_data_is_refused_in_chinese():
-    with pytest.raises(WorkdayCalendarError, match="节假日数据只覆盖"):
-        workdays_add(date(2099, 1, 1), 1)
+def test_a_year_not_announced_yet_counts_monday_to_friday_and_says_so():
+    assert workdays_add(date(2099, 1, 2), 1) == date(2099, 1, 5)  # Friday → Monday
+    assert not holiday_data_covers(date(2099, 1, 2))
+    assert "2099年节假日安排尚未公布" in uncovered_note(date(2024, 5, 1), date(2099, 1, 2))
+    assert uncovered_note(date(2024, 5, 1)) == ""
+
+
+def test_a_year_before_the_holiday_data_is_refused_in_chinese():
+    with pytest.raises(WorkdayCalendarError, match="节假日数据从"):
+        workdays_add(date(1990, 1, 1), 1)

@@ -5,45 +5,15 @@ from datetime import date, time
 import pytest
 from django.core.exceptions import ValidationError
 
-from kaowu.catalog.loader import catalogue_load
-from kaowu.catalog.models import AssessmentType, Occupation, SpecialItem
+from kaowu.catalog.models import AssessmentType, SpecialItem
 from kaowu.core.errors import PermissionRefused, RuleViolation
 from kaowu.core.models import AuditEvent
 from kaowu.plans import services
 from kaowu.plans.models import CalendarEntry, Plan, PlanKind
-from kaowu.sites.models import FacilityFiling, ReviewStatus, Room, RoomKind, Site
+from kaowu.plans.tests.factories import make_plan
+from kaowu.sites.models import FacilityFiling, ReviewStatus, Site
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def catalogue(db):
-    catalogue_load()
-
-
-@pytest.fixture
-def site(chengdu_institution):
-    site = Site.objects.create(institution=chengdu_institution, name="一站锦江考点", address="锦江区东大街100号",
-                               region_code="510104", contact_name="陈录", contact_phone="02800000000",
-                               safety_officer="王安")
-    Room.objects.create(site=site, name="第1考场", kind=RoomKind.THEORY, capacity=30, desks=30)
-    return site
-
-
-def make_plan(clerk, site, *, kind=PlanKind.UNIFIED, assessment_type=AssessmentType.QUALIFICATION,
-              sessions=(date(2024, 10, 14),), item=None, **extra):
-    item = item or {"occupation": Occupation.objects.get(name="育婴员"), "level": 4}
-    plan = services.plan_create(
-        institution=clerk.organisation, by=clerk, name="成都市职业技能鉴定第一站2024年第01批次", kind=kind,
-        assessment_type=assessment_type, registration_place="锦江区东大街100号", sites=[site],
-        registration_opens=date(2024, 8, 1), registration_closes=date(2024, 8, 31),
-        contact_name="陈录", contact_phone="02800000000", items=[item], **extra,
-    )
-    plan_item = plan.items.get()
-    for day in sessions:
-        services.session_add(plan=plan, by=clerk, item=plan_item, day=day, start=time(9), end=time(10, 30),
-                             rooms=list(site.rooms.all()))
-    return plan
 
 
 def test_r_cq_1_a_plan_filed_9_working_days_ahead_is_refused_with_the_latest_date(catalogue, institution_clerk, site):

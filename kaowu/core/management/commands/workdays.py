@@ -2,7 +2,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from kaowu.core.workdays import WorkdayCalendarError, workdays_add, workdays_between
+from kaowu.core.workdays import WorkdayCalendarError, uncovered_note, workdays_add, workdays_between
 
 
 def _parse_date(text: str) -> date:
@@ -33,3 +33,7 @@ class Command(BaseCommand):
         except WorkdayCalendarError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(result)
+        dates = [_parse_date(options[k]) for k in ("date", "a", "b") if options.get(k)]
+        note = uncovered_note(*dates, *([date.fromisoformat(result)] if action == "add" else []))
+        if note:
+            self.stderr.write(note.strip("（）"))
