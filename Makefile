@@ -21,6 +21,7 @@ db: install
 	$(BIN)/kaowu migrate --noinput
 	$(BIN)/kaowu demo
 	$(BIN)/kaowu catalog load
+	$(BIN)/kaowu calendar load
 
 # Serves the app with demo data; a background worker runs tasks and stops with the server.
 run: db

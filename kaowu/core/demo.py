@@ -12,6 +12,7 @@ from kaowu.accounts.demo import DEMO_PASSWORD, DemoLogin, demo_accounts_build
 from kaowu.accounts.models import Organisation
 from kaowu.catalog.demo import demo_catalogue_build
 from kaowu.catalog.policy import policy_active, policy_presets_load
+from kaowu.plans.calendar import calendar_load
 
 
 def demo_exists() -> bool:
@@ -28,6 +29,7 @@ def demo_build(*, scale: int = 1, seed: int = 20261122) -> list[DemoLogin]:
     policy_presets_load()
     policy_active()
     demo_catalogue_build()
+    calendar_load()
     return logins
 
 

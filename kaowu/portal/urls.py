@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from kaowu.portal import views
+
+urlpatterns = [
+    path("", views.announcement_list, name="announcement_list"),
+    path("plans/<int:plan_id>/", views.announcement_detail, name="announcement_detail"),
+]
