@@ -1,6 +1,6 @@
 from ninja import NinjaAPI
 
-from kaowu.api import accounts, catalog, plans
+from kaowu.api import accounts, catalog, plans, sites
 from kaowu.api.auth import TokenAuth
 
 api = NinjaAPI(
@@ -13,3 +13,4 @@ api = NinjaAPI(
 api.add_router("/", accounts.router)
 api.add_router("/", catalog.router)
 api.add_router("/", plans.router)
+api.add_router("/", sites.router)

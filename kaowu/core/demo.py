@@ -13,6 +13,7 @@ from kaowu.accounts.models import Organisation
 from kaowu.catalog.demo import demo_catalogue_build
 from kaowu.catalog.policy import policy_active, policy_presets_load
 from kaowu.plans.calendar import calendar_load
+from kaowu.sites.demo import demo_sites_build
 
 
 def demo_exists() -> bool:
@@ -30,6 +31,7 @@ def demo_build(*, scale: int = 1, seed: int = 20261122) -> list[DemoLogin]:
     policy_active()
     demo_catalogue_build()
     calendar_load()
+    demo_sites_build(rng=rng)
     return logins
 
 

@@ -1,7 +1,7 @@
 from datetime import date, datetime, time
-from uuid import UUID
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from django.db import models, transaction
 

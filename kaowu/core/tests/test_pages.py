@@ -57,6 +57,13 @@ def pages(province_admin, chengdu_institution, institution_clerk):
         "<int:month>": "10",
         # Pages of objects this fixture does not build yet answer 404, which still carries the CSP.
         "<int:plan_id>": "999999",
+        "<int:site_id>": "999999",
+        "<int:filing_id>": "999999",
+        "<int:attachment_id>": "999999",
+        "<int:application_id>": "999999",
+        "<int:change_id>": "999999",
+        "<site_id>": "999999",
+        "<plan_id>": "999999",
         "<organisation_id>": str(chengdu_institution.pk),  # ninja's routes
         "<user_id>": str(institution_clerk.pk),
     }

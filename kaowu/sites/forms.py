@@ -1,0 +1,149 @@
+"""Forms only parse input; the services check the rules and save."""
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+from kaowu.catalog.models import Occupation, SpecialItem
+from kaowu.catalog.models.catalogue import LEVEL_LABELS
+from kaowu.sites.models import Equipment, FacilityFiling, FacilityFilingAttachment, Room, Site, UnifiedExamApplication
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TEXTAREA = forms.Textarea(attrs={"rows": 3})
+
+
+def bootstrap(form: forms.Form) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
+            widget.attrs.setdefault("class", "form-select")
+        else:
+            widget.attrs.setdefault("class", "form-control")
+
+
+def form_add_error(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError next to the fields it names, the rest at the top of the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields and field != NON_FIELD_ERRORS else None
+            for item in errors:
+                form.add_error(target, item.messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+class BootstrapModelForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
+
+    def validate_unique(self):
+        # The services check uniqueness with the fields a form does not carry (institution, site).
+        pass
+
+
+class SiteForm(BootstrapModelForm):
+    class Meta:
+        model = Site
+        fields = ["name", "address", "region_code", "contact_name", "contact_phone", "safety_officer",
+                  "safety_officer_phone"]
+
+
+class SiteEditForm(SiteForm):
+    class Meta(SiteForm.Meta):
+        fields = [*SiteForm.Meta.fields, "is_active"]
+
+
+class RoomForm(BootstrapModelForm):
+    station_count = forms.IntegerField(label="工位数", min_value=0, max_value=500, required=False,
+                                       help_text="实操考场可一并生成编号工位（从1号起）")
+
+    class Meta:
+        model = Room
+        fields = ["name", "kind", "capacity", "desks", "area_m2", "floor", "is_tiered", "note"]
+
+
+class EquipmentForm(BootstrapModelForm):
+    class Meta:
+        model = Equipment
+        fields = ["name", "model", "count", "room"]
+
+    def __init__(self, *args, site: Site, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["room"].queryset = site.rooms.all()
+        self.fields["room"].required = False
+        self.fields["room"].empty_label = "（整个考点）"
+
+
+class FacilityFilingForm(forms.Form):
+    site = forms.ModelChoiceField(label="考点", queryset=Site.objects.none(), empty_label=None)
+    special_item = forms.ModelChoiceField(label="专项职业能力考核项目", required=False,
+                                          queryset=SpecialItem.objects.filter(is_active=True),
+                                          empty_label="（选择专项项目）")
+    occupation = forms.ModelChoiceField(label="或 职业（工种）", required=False,
+                                        queryset=Occupation.objects.filter(is_active=True),
+                                        empty_label="（选择职业）")
+    level = forms.TypedChoiceField(label="等级", coerce=int, required=False, empty_value=None,
+                                   choices=[("", "（等级）"), *sorted(LEVEL_LABELS.items(), reverse=True)])
+    planned_exam_date = forms.DateField(label="拟首次考核日期", required=False, widget=DATE,
+                                        help_text="R-FJ-2：申报须在考核前规定的工作日数送达中心")
+    assessor_opinion = forms.CharField(label="考评员意见", required=False, widget=TEXTAREA)
+    station_opinion = forms.CharField(label="鉴定站意见", required=False, widget=TEXTAREA)
+
+    def __init__(self, *args, sites, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites
+        bootstrap(self)
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("occupation")) == bool(data.get("special_item")):
+            raise ValidationError("请选择一个专项项目，或一个职业（工种）及等级（二者选一）")
+        if data.get("occupation") and not data.get("level"):
+            self.add_error("level", "按职业（工种）申报时须选择等级")
+        return data
+
+
+class FacilityFilingEditForm(BootstrapModelForm):
+    class Meta:
+        model = FacilityFiling
+        fields = ["planned_exam_date", "assessor_opinion", "station_opinion"]
+        widgets = {"planned_exam_date": DATE, "assessor_opinion": TEXTAREA, "station_opinion": TEXTAREA}
+
+
+class AttachmentForm(forms.Form):
+    kind = forms.ChoiceField(label="类别", choices=FacilityFilingAttachment.Kind.choices)
+    file = forms.FileField(label="文件")
+    caption = forms.CharField(label="说明", max_length=120, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(label="审核结果", choices=[("approve", "确认通过"), ("return", "退回")])
+    reason = forms.CharField(label="审核意见 / 退回原因", required=False, widget=TEXTAREA)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "return" and not (data.get("reason") or "").strip():
+            self.add_error("reason", "退回须填写原因")
+        return data
+
+
+class UnifiedApplicationForm(BootstrapModelForm):
+    class Meta:
+        model = UnifiedExamApplication
+        fields = ["site", "equipment_summary", "staff_summary", "rules_summary"]
+        widgets = {"equipment_summary": TEXTAREA, "staff_summary": TEXTAREA, "rules_summary": TEXTAREA}
+
+    def __init__(self, *args, sites, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites
+        self.fields["site"].empty_label = None
