@@ -47,7 +47,54 @@ def route_templates(resolver=None, prefix="") -> list[str]:
 
 
 @pytest.fixture
-def pages(province_admin, chengdu_institution, institution_clerk):
+def objects(settings, tmp_path, chengdu_institution, institution_clerk):
+    """One of each object a page shows, so that every page renders with real content."""
+    from datetime import timedelta
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from kaowu.catalog.loader import catalogue_load
+    from kaowu.catalog.models import SpecialItem
+    from kaowu.plans import services as plan_services
+    from kaowu.plans.tests.factories import make_plan
+    from kaowu.sites.models import (
+        FacilityFiling,
+        FacilityFilingAttachment,
+        Room,
+        RoomKind,
+        Site,
+        UnifiedExamApplication,
+    )
+
+    settings.MEDIA_ROOT = tmp_path
+    catalogue_load()
+    site = Site.objects.create(institution=chengdu_institution, name="一站考点", address="锦江区东大街100号",
+                               region_code="510104", contact_name="陈录", contact_phone="02800000000",
+                               safety_officer="王安")
+    Room.objects.create(site=site, name="第1考场", kind=RoomKind.THEORY, capacity=30, desks=30)
+    filing = FacilityFiling.objects.create(institution=chengdu_institution, site=site,
+                                           special_item=SpecialItem.objects.get(name="大数据清洗"))
+    attachment = FacilityFilingAttachment(filing=filing, kind="photo", caption="考场全景")
+    attachment.file.save("site.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=True)
+    application = UnifiedExamApplication.objects.create(
+        institution=chengdu_institution, site=site, equipment_summary="电脑60台", staff_summary="考务人员8名",
+        rules_summary="考务管理制度",
+    )
+    plan = make_plan(institution_clerk, site, sessions=[timezone.localdate() + timedelta(days=70)])
+    plan.announced_at = timezone.now()
+    plan.status = plan.Status.APPROVED
+    plan.save()
+    change = plan_services.plan_change_request(
+        plan=plan, by=institution_clerk, reason="考场检修",
+        sessions=[{"id": plan.sessions.get().pk, "date": "2027-03-01", "start": "09:00", "end": "10:00"}],
+    )
+    return {"site": site, "filing": filing, "attachment": attachment, "application": application, "plan": plan,
+            "change": change}
+
+
+@pytest.fixture
+def pages(province_admin, chengdu_institution, institution_clerk, objects):
     job = job_start(task=organisation_census, title="统计", owner=province_admin, user_id=province_admin.pk)
     values = {
         "<int:organisation_id>": str(chengdu_institution.pk),
@@ -55,15 +102,14 @@ def pages(province_admin, chengdu_institution, institution_clerk):
         "<str:task_id>": job.task_id,
         "<int:year>": "2024",
         "<int:month>": "10",
-        # Pages of objects this fixture does not build yet answer 404, which still carries the CSP.
-        "<int:plan_id>": "999999",
-        "<int:site_id>": "999999",
-        "<int:filing_id>": "999999",
-        "<int:attachment_id>": "999999",
-        "<int:application_id>": "999999",
-        "<int:change_id>": "999999",
-        "<site_id>": "999999",
-        "<plan_id>": "999999",
+        "<int:plan_id>": str(objects["plan"].pk),
+        "<int:site_id>": str(objects["site"].pk),
+        "<int:filing_id>": str(objects["filing"].pk),
+        "<int:attachment_id>": str(objects["attachment"].pk),
+        "<int:application_id>": str(objects["application"].pk),
+        "<int:change_id>": str(objects["change"].pk),
+        "<site_id>": str(objects["site"].pk),  # ninja's routes
+        "<plan_id>": str(objects["plan"].pk),
         "<organisation_id>": str(chengdu_institution.pk),  # ninja's routes
         "<user_id>": str(institution_clerk.pk),
     }
@@ -82,6 +128,8 @@ def test_no_page_points_to_another_host_and_every_response_has_a_csp(client, log
     anonymous = [client.get("/login/"), client.get("/no-such-page/")]
     signed_in = login(province_admin)
     responses = anonymous + [signed_in.get(url) for url in pages if url not in {"/logout/", "/tasks/start/"}]
+    failures = [(r.request["PATH_INFO"], r.status_code) for r in responses if r.status_code >= 500]
+    assert failures == []
     for response in responses:
         where = response.request["PATH_INFO"]
         assert "Content-Security-Policy" in response, where
