@@ -21,4 +21,7 @@ def navigation(request) -> dict:
     if user.role in OFFICE_ROLES:
         items.append(("后台任务", reverse("task_demo")))
     path = request.path
-    return {"nav_items": [(label, url, path == url or (url != "/" and path.startswith(url))) for label, url in items]}
+    # The most specific menu entry wins: /plans/calendar/ is 日历, not 计划.
+    matches = [url for _label, url in items if path == url or (url != "/" and path.startswith(url))]
+    active = max(matches, key=len, default=None)
+    return {"nav_items": [(label, url, url == active) for label, url in items]}

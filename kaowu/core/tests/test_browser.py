@@ -60,8 +60,15 @@ def test_a_locked_account_sees_when_to_retry(live_server, institution_clerk, bro
     page.screenshot(path=ARTIFACTS / "login_locked.png", full_page=True)
 
 
+@pytest.fixture
+def calendar(db):
+    from kaowu.plans.calendar import calendar_load
+
+    calendar_load()
+
+
 def test_office_pages_render_cleanly_for_the_province_admin(live_server, province_admin, institution_clerk,
-                                                            mianyang_reviewer, browser):
+                                                            mianyang_reviewer, calendar, browser):
     page, problems = open_page(browser, viewport={"width": 1280, "height": 800})
     log_in(page, live_server, "sc_admin")
     page.screenshot(path=ARTIFACTS / "home_province_admin.png", full_page=True)
@@ -71,6 +78,12 @@ def test_office_pages_render_cleanly_for_the_province_admin(live_server, provinc
         ("users", "/users/", "用户"),
         ("audit", "/audit/", "审计日志"),
         ("tasks", "/tasks/", "后台任务"),
+        ("plans", "/plans/", "考核计划"),
+        ("calendar_2024_10", "/plans/calendar/2024/10/", "考核日历"),
+        ("sites", "/sites/", "考点"),
+        ("filings", "/sites/filings/", "设施设备申报"),
+        ("applications", "/sites/applications/", "统考报名机构申请"),
+        ("portal", "/portal/", "考核公告"),
     ]:
         page.goto(f"{live_server.url}{path}")
         assert heading in page.locator("h1").inner_text(), name
