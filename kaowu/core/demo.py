@@ -7,12 +7,14 @@ data with the same function so that the demo and the figures agree.
 import random
 
 from django.db import transaction
+from django.utils import timezone
 
 from kaowu.accounts.demo import DEMO_PASSWORD, DemoLogin, demo_accounts_build
 from kaowu.accounts.models import Organisation
 from kaowu.catalog.demo import demo_catalogue_build
 from kaowu.catalog.policy import policy_active, policy_presets_load
 from kaowu.plans.calendar import calendar_load
+from kaowu.plans.demo import demo_plans_build
 from kaowu.sites.demo import demo_sites_build
 
 
@@ -32,6 +34,7 @@ def demo_build(*, scale: int = 1, seed: int = 20261122) -> list[DemoLogin]:
     demo_catalogue_build()
     calendar_load()
     demo_sites_build(rng=rng)
+    demo_plans_build(today=timezone.localdate())
     return logins
 
 

@@ -195,3 +195,17 @@ def test_r_cq_8_a_rejected_change_leaves_the_plan_as_it_was(catalogue, instituti
     assert session.date == date(2024, 11, 18)
     with pytest.raises(ValidationError):
         services.plan_change_approve(change=change, by=chengdu_reviewer)
+
+
+def test_r_sc24_13_with_the_loaded_2024_calendar_a_daily_plan_outside_it_is_refused(catalogue, institution_clerk,
+                                                                                    site):
+    from kaowu.plans.calendar import calendar_load
+
+    calendar_load()
+    assert CalendarEntry.objects.filter(year=2024, kind=PlanKind.DAILY).count() == 22
+    inside = daily_plan(institution_clerk, site, date(2024, 12, 20))  # 14 December + 6 days
+    services.plan_file(plan=inside, by=institution_clerk, today=date(2024, 11, 20))
+    outside = daily_plan(institution_clerk, site, date(2024, 12, 22))  # 14 December + 8 days
+    with pytest.raises(RuleViolation) as refused:
+        services.plan_file(plan=outside, by=institution_clerk, today=date(2024, 11, 20))
+    assert refused.value.rule_id == "R-SC24-13"
