@@ -15,7 +15,10 @@ from kaowu.catalog.policy import policy_active
 from kaowu.core.errors import PermissionRefused, RuleViolation
 from kaowu.core.services import audit_record, snapshot
 from kaowu.core.workdays import uncovered_note, workdays_before, workdays_between
+from kaowu.plans.calendar import calendar_entry_for
 from kaowu.plans.models import Plan, PlanChangeRequest, PlanItem, PlanKind, Session
+from kaowu.sites.models import Site
+from kaowu.sites.selectors import facility_filing_approved_for
 
 Status = Plan.Status
 
@@ -186,8 +189,6 @@ def _check_calendar(plan: Plan, policy) -> None:
                 "R-SC24-4", "申请在统一考核时间以外考核，须说明原因（节假日调整、重大活动、考核量较大等）"
             )
         return
-    from kaowu.plans.calendar import calendar_entry_for
-
     days = policy.exam_completion_days
     region = plan.institution.region_code
     for session in plan.sessions.all():
@@ -253,8 +254,6 @@ def _examined_before(plan: Plan, item: PlanItem) -> bool:
 def plan_open_registration(*, plan: Plan, by: User) -> Plan:
     """Open registration; an item examined here for the first time needs a confirmed filing (R-FJ-2)."""
     _require_institution_staff(by, plan.institution)
-    from kaowu.sites.selectors import facility_filing_approved_for
-
     if policy_active().facility_first_time_confirmation_required:
         for item in plan.items.select_related("occupation", "special_item"):
             if _examined_before(plan, item):
@@ -305,8 +304,6 @@ def plan_change_request(*, plan: Plan, by: User, reason: str, sessions: list[dic
         if end <= start:
             raise ValidationError("结束时间须晚于开始时间")
     if site_ids is not None:
-        from kaowu.sites.models import Site
-
         if Site.objects.filter(pk__in=site_ids, institution=plan.institution).count() != len(set(site_ids)):
             raise PermissionRefused("只能选择本机构的考点")
     change = PlanChangeRequest.objects.create(
