@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "kaowu.sites",
     "kaowu.plans",
     "kaowu.portal",
+    "kaowu.registration",
     "kaowu.api",
 ]
 

@@ -122,6 +122,9 @@ class PlanItem(BaseModel):
     special_item = models.ForeignKey("catalog.SpecialItem", verbose_name="专项项目", null=True, blank=True,
                                      on_delete=models.PROTECT)
     expected_candidates = models.PositiveIntegerField("拟考核人数", default=0)
+    max_candidates = models.PositiveIntegerField(
+        "报名人数上限", null=True, blank=True, help_text="满额后不再接受提交；空表示不限"
+    )
 
     class Meta:
         verbose_name = "计划项目"

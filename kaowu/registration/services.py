@@ -1,0 +1,283 @@
+"""Registration workflow: candidates, applications, reviews at two levels, fees and refunds.
+
+Every transition goes through `application_transition`, which knows the allowed moves and writes
+the audit event; each service checks that the right role of the right organisation acts.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from kaowu.accounts.models import Role, User
+from kaowu.catalog.eligibility import LevelNotOffered, ProfileError, UnknownOccupation, eligibility_evaluate
+from kaowu.catalog.selectors import fee_for
+from kaowu.core.errors import PermissionRefused, RuleViolation
+from kaowu.core.ids import id_check
+from kaowu.core.services import audit_record, snapshot
+from kaowu.plans.models import Plan, PlanItem
+from kaowu.registration.models import Application, Candidate, IdType, Payment, Refund
+
+Status = Application.Status
+COMMITMENT_VERSION = "2024-1"
+COMMITMENT_TEXT = (
+    "本人承诺：所提交的身份证件、学历、证书、工作经历等材料真实、准确、有效；如有虚假，"
+    "自愿承担取消考核资格、作废考核成绩等一切后果（双承诺，R-SC24-7）。"
+)
+
+# The one list of allowed transitions (DESIGN.md §5); later issues add ticketed, sat, ...
+APPLICATION_TRANSITIONS: dict[str, set[str]] = {
+    Status.DRAFT: {Status.SUBMITTED, Status.WITHDRAWN},
+    Status.SUBMITTED: {Status.INSTITUTION_APPROVED, Status.RETURNED, Status.WITHDRAWN},
+    Status.RETURNED: {Status.SUBMITTED, Status.WITHDRAWN},
+    Status.INSTITUTION_APPROVED: {Status.CENTER_APPROVED, Status.REJECTED, Status.WITHDRAWN},
+    Status.CENTER_APPROVED: {Status.PAID, Status.WITHDRAWN},
+    Status.REJECTED: set(),
+    Status.PAID: {Status.WITHDRAWN},
+    Status.WITHDRAWN: {Status.REFUNDED},
+    Status.REFUNDED: set(),
+}
+# Applications that hold a place on an item with a maximum.
+HOLDING_PLACE = {Status.SUBMITTED, Status.INSTITUTION_APPROVED, Status.CENTER_APPROVED, Status.PAID}
+OPEN_PLAN = {Plan.Status.REGISTRATION_OPEN}
+
+
+def application_transition(*, application: Application, to: str, by: User | None, reason: str = "") -> Application:
+    if to not in APPLICATION_TRANSITIONS[application.status]:
+        raise ValidationError(
+            f"报名当前状态为“{application.get_status_display()}”，不能变为“{Status(to).label}”"
+        )
+    before = application.status
+    application.status = to
+    application.save()
+    audit_record(action=f"application.{to}", actor=by, target=application,
+                 organisation=application.plan.institution,
+                 before={"status": before}, after={"status": to, **({"reason": reason} if reason else {})})
+    return application
+
+
+# --- candidates --------------------------------------------------------------------------------
+
+def _candidate_clean(data: dict) -> dict:
+    """Check the ID number of a resident ID and that birth date and gender agree with it (R-FJ-4)."""
+    data = dict(data)
+    if data.get("id_type", IdType.RESIDENT) == IdType.RESIDENT:
+        check = id_check(data.get("id_number", ""))
+        if not check.valid:
+            raise ValidationError({"id_number": check.error})
+        data["id_number"] = data["id_number"].strip().upper()
+        for field, derived, label in (("birth_date", check.birth_date, "出生日期"), ("gender", check.gender, "性别")):
+            given = data.get(field)
+            if given in (None, ""):
+                data[field] = derived
+            elif given != derived:
+                raise ValidationError({field: f"{label}与身份证号不符：身份证号显示为{derived}"})
+    return data
+
+
+@transaction.atomic
+def candidate_create(*, by: User | None, **data) -> Candidate:
+    """Register a person; one per ID type and number."""
+    data = _candidate_clean(data)
+    if Candidate.objects.filter(id_type=data.get("id_type", IdType.RESIDENT), id_number=data["id_number"]).exists():
+        raise ValidationError({"id_number": "该证件号码已登记为考生，请直接为其报名"})
+    candidate = Candidate(**data)
+    candidate.full_clean()
+    candidate.save()
+    audit_record(action="candidate.create", actor=by, target=candidate,
+                 after=snapshot(candidate, ["name", "id_type", "education", "employer"]))
+    return candidate
+
+
+# --- applications ------------------------------------------------------------------------------
+
+def _require_staff_of(by: User, plan: Plan) -> None:
+    if by.role not in {Role.INSTITUTION_ADMIN, Role.INSTITUTION_CLERK} or by.organisation_id != plan.institution_id:
+        raise PermissionRefused("只有本机构的管理员或经办人可以办理本机构的报名")
+
+
+def _require_candidate_or_staff(by: User, application: Application) -> None:
+    if by.role == Role.CANDIDATE:
+        if application.candidate.user_id != by.pk:
+            raise PermissionRefused("只能办理本人的报名")
+        return
+    _require_staff_of(by, application.plan)
+
+
+@transaction.atomic
+def application_create(*, candidate: Candidate, item: PlanItem, by: User, profile: dict | None = None) -> Application:
+    """A draft application; the plan must be open for registration."""
+    plan = item.plan
+    if by.role == Role.CANDIDATE:
+        if candidate.user_id != by.pk:
+            raise PermissionRefused("只能为本人报名")
+    else:
+        _require_staff_of(by, plan)
+    if plan.status not in OPEN_PLAN:
+        raise ValidationError(f"该计划当前为“{plan.get_status_display()}”，不接受报名")
+    if Application.objects.filter(candidate=candidate, plan=plan, item=item).exists():
+        raise ValidationError("该考生已报名此项目")
+    application = Application.objects.create(candidate=candidate, plan=plan, item=item, profile=profile or {})
+    audit_record(action="application.create", actor=by, target=application, organisation=plan.institution)
+    return application
+
+
+def eligibility_for(application: Application) -> dict | None:
+    """The engine's verdict for an occupation with rules (R-LN-7); None for items without rules."""
+    item = application.item
+    if not item.occupation_id or not item.occupation.eligibility_rules:
+        return None
+    data = {"as_of": application.plan.registration_closes.isoformat(), **(application.profile or {})}
+    try:
+        verdict = eligibility_evaluate(item.occupation.name, item.level, data)
+    except (UnknownOccupation, LevelNotOffered) as exc:
+        return {"error": str(exc)}
+    except ProfileError as exc:
+        raise ValidationError(f"申报资历填写有误：{exc}") from None
+    return {**verdict.as_json(), "notes": sorted({n for c in verdict.conditions for n in c.notes}),
+            "rule_id": verdict.rule_id}
+
+
+@transaction.atomic
+def application_submit(*, application: Application, by: User, commitment_accepted: bool, today: date) -> Application:
+    """Submit for review: the candidate's commitment (R-SC24-7), the deadline, the eligibility
+    verdict recorded for both reviewers, and a place on the item if it has a maximum."""
+    _require_candidate_or_staff(by, application)
+    plan = application.plan
+    if not commitment_accepted:
+        raise RuleViolation("R-SC24-7", "提交报名须由考生承诺所提交材料真实有效（双承诺）")
+    if plan.status not in OPEN_PLAN or not (plan.registration_opens <= today <= plan.registration_closes):
+        raise ValidationError(
+            f"不在报名时间内（{plan.registration_opens:%Y年%m月%d日}至{plan.registration_closes:%Y年%m月%d日}）"
+        )
+    # Lock the item so that concurrent submissions for its last places are counted one at a time.
+    item = PlanItem.objects.select_for_update().get(pk=application.item_id)
+    if item.max_candidates is not None:
+        taken = item.applications.filter(status__in=HOLDING_PLACE).exclude(pk=application.pk).count()
+        if taken >= item.max_candidates:
+            raise ValidationError(f"“{item}”报名人数已满（上限{item.max_candidates}人）")
+    application.eligibility = eligibility_for(application)
+    application.commitment_version = COMMITMENT_VERSION
+    application.commitment_accepted_at = timezone.now()
+    application.submitted_at = timezone.now()
+    return application_transition(application=application, to=Status.SUBMITTED, by=by)
+
+
+@transaction.atomic
+def application_institution_approve(*, application: Application, by: User, originals_seen: bool) -> Application:
+    """初审: the institution has seen the originals (R-FJ-4, R-FJ-5)."""
+    _require_staff_of(by, application.plan)
+    if not originals_seen:
+        raise RuleViolation("R-FJ-4", "初审通过前须现场查验身份证等原件")
+    application.originals_seen = True
+    application.institution_reviewed_by, application.institution_reviewed_at = by, timezone.now()
+    return application_transition(application=application, to=Status.INSTITUTION_APPROVED, by=by)
+
+
+@transaction.atomic
+def application_return(*, application: Application, by: User, reason: str) -> Application:
+    _require_staff_of(by, application.plan)
+    if not reason.strip():
+        raise ValidationError("退回须写明原因")
+    application.review_reason = reason.strip()
+    return application_transition(application=application, to=Status.RETURNED, by=by, reason=reason.strip())
+
+
+def _require_center_of(by: User, application: Application) -> None:
+    plan = application.plan
+    if by.role == Role.PROVINCE_ADMIN:
+        return
+    if by.role != Role.CITY_REVIEWER or by.organisation_id != plan.reviewing_center_id:
+        raise PermissionRefused(f"该报名由{plan.reviewing_center.name}复核，您无权复核")
+
+
+@transaction.atomic
+def application_center_approve(*, application: Application, by: User) -> Application:
+    """复核 by the center that reviews the plan (R-SC24-7, R-FJ-5)."""
+    _require_center_of(by, application)
+    application.center_reviewed_by, application.center_reviewed_at = by, timezone.now()
+    return application_transition(application=application, to=Status.CENTER_APPROVED, by=by)
+
+
+@transaction.atomic
+def application_center_reject(*, application: Application, by: User, reason: str) -> Application:
+    _require_center_of(by, application)
+    if not reason.strip():
+        raise ValidationError("复核不通过须写明原因")
+    application.center_reviewed_by, application.center_reviewed_at = by, timezone.now()
+    application.review_reason = reason.strip()
+    return application_transition(application=application, to=Status.REJECTED, by=by, reason=reason.strip())
+
+
+def application_fee(application: Application, *, on: date) -> Decimal:
+    """The fee from the schedule: the item's subjects, or the whole item (R-SC24-11)."""
+    item = application.item
+    region = application.plan.institution.region_code
+    if item.special_item_id:
+        fee = fee_for(region_code=region, special_item=item.special_item, on=on)
+        return fee.amount if fee else Decimal("0")
+    total = Decimal("0")
+    fees = [fee_for(region_code=region, occupation=item.occupation, level=item.level, subject_kind=kind, on=on)
+            for kind in ("theory", "practical", "review")]
+    for fee in fees:
+        if fee is not None:
+            total += fee.amount
+    return total
+
+
+@transaction.atomic
+def payment_record(*, application: Application, by: User, method: str, receipt_number: str,
+                   amount: Decimal | None = None) -> Payment:
+    """Fees are paid after approval (R-CQ-4); the receipt is the voucher for the ticket."""
+    _require_staff_of(by, application.plan)
+    if application.status != Status.CENTER_APPROVED:
+        raise RuleViolation("R-CQ-4", "须在资格复核通过后缴费")
+    if not receipt_number.strip():
+        raise ValidationError("请填写票据号")
+    due = application_fee(application, on=timezone.localdate())
+    payment = Payment.objects.create(application=application, method=method, amount=due if amount is None else amount,
+                                     receipt_number=receipt_number.strip(), paid_at=timezone.now(), recorded_by=by)
+    audit_record(action="payment.record", actor=by, target=payment, organisation=application.plan.institution,
+                 after=snapshot(payment))
+    application_transition(application=application, to=Status.PAID, by=by)
+    return payment
+
+
+@transaction.atomic
+def application_withdraw(*, application: Application, by: User, reason: str) -> Application:
+    """The candidate withdraws; a paid fee becomes a refund for the institution to confirm (R-SC21-5)."""
+    _require_candidate_or_staff(by, application)
+    was_paid = application.status == Status.PAID
+    application_transition(application=application, to=Status.WITHDRAWN, by=by, reason=reason)
+    if was_paid:
+        payment = application.payments.order_by("-paid_at").first()
+        refund = Refund.objects.create(payment=payment, amount=payment.amount, reason=reason or "考生撤回报名")
+        audit_record(action="refund.request", actor=by, target=refund, organisation=application.plan.institution,
+                     after={"amount": str(refund.amount)})
+    return application
+
+
+@transaction.atomic
+def refund_confirm(*, refund: Refund, by: User) -> Refund:
+    application = refund.payment.application
+    _require_staff_of(by, application.plan)
+    if refund.confirmed_at:
+        raise ValidationError("该退费已确认")
+    refund.confirmed_by, refund.confirmed_at = by, timezone.now()
+    refund.save()
+    audit_record(action="refund.confirm", actor=by, target=refund, organisation=application.plan.institution)
+    application_transition(application=application, to=Status.REFUNDED, by=by)
+    return refund
+
+
+def item_places_taken(item: PlanItem) -> int:
+    return item.applications.filter(status__in=HOLDING_PLACE).count()
+
+
+def plan_counts_by_item(plan: Plan) -> dict[int, int]:
+    rows = (PlanItem.objects.filter(plan=plan)
+            .annotate(n=Count("applications", filter=Q(applications__status__in=HOLDING_PLACE))))
+    return {row.pk: row.n for row in rows}

@@ -1,0 +1,48 @@
+"""A 成都 plan open for registration with two items (育婴员 四级, 企业人力资源管理师 三级)."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from conftest import make_user
+from kaowu.accounts.models import Role
+from kaowu.catalog.loader import catalogue_load
+from kaowu.catalog.models import Occupation
+from kaowu.plans.models import Plan, PlanItem
+from kaowu.plans.services import plan_create
+from kaowu.sites.models import Site
+
+
+@pytest.fixture
+def open_plan(db, institution_clerk):
+    catalogue_load()
+    site = Site.objects.create(institution=institution_clerk.organisation, name="一站考点", address="锦江区东大街100号",
+                               region_code="510104", contact_name="陈录", contact_phone="028", safety_officer="王安")
+    today = timezone.localdate()
+    plan = plan_create(
+        institution=institution_clerk.organisation, by=institution_clerk, name="一站第01批次", kind="unified",
+        assessment_type="qualification", registration_place="报名大厅", registration_opens=today - timedelta(days=1),
+        registration_closes=today + timedelta(days=10), contact_name="陈录", contact_phone="028", sites=[site],
+        items=[{"occupation": Occupation.objects.get(name="育婴员"), "level": 4},
+               {"occupation": Occupation.objects.get(name="企业人力资源管理师"), "level": 3}],
+    )
+    # Filing and approval are the plans tests' business; here the plan simply is open.
+    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.REGISTRATION_OPEN)
+    plan.refresh_from_db()
+    return plan
+
+
+@pytest.fixture
+def infant_care_item(open_plan):
+    return PlanItem.objects.get(plan=open_plan, occupation__name="育婴员")
+
+
+@pytest.fixture
+def hr_item(open_plan):
+    return PlanItem.objects.get(plan=open_plan, occupation__name="企业人力资源管理师")
+
+
+@pytest.fixture
+def other_candidate_user(chengdu_institution):
+    return make_user("cd01_candidate002", Role.CANDIDATE, chengdu_institution, "李另")
