@@ -1,0 +1,36 @@
+import pytest
+from django.utils import timezone
+
+from kaowu.accounts.services import api_token_create
+from kaowu.registration import services
+
+pytestmark = pytest.mark.django_db
+
+
+def bearer(user) -> dict:
+    return {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(user=user, name='测试')[1]}"}
+
+
+@pytest.fixture
+def application(institution_clerk, infant_care_item):
+    candidate = services.candidate_create(by=institution_clerk, name="张三", education="bachelor",
+                                          id_number="11010519491231002X", address="成都", phone="13800138000")
+    application = services.application_create(candidate=candidate, item=infant_care_item, by=institution_clerk)
+    return services.application_submit(application=application, by=institution_clerk, commitment_accepted=True,
+                                       today=timezone.localdate())
+
+
+def test_api_shows_an_application_to_its_institution_and_center(client, application, institution_clerk,
+                                                               chengdu_reviewer):
+    for user in (institution_clerk, chengdu_reviewer):
+        data = client.get("/api/v1/applications", **bearer(user)).json()
+        assert [a["id"] for a in data] == [application.pk]
+    detail = client.get(f"/api/v1/applications/{application.pk}", **bearer(institution_clerk)).json()
+    assert detail["status"] == "submitted" and detail["candidate_name"] == "张三"
+
+
+@pytest.mark.parametrize("outsider", ["other_institution_clerk", "mianyang_reviewer", "candidate"])
+def test_api_refuses_an_application_to_outsiders(request, client, application, outsider):
+    headers = bearer(request.getfixturevalue(outsider))
+    assert client.get("/api/v1/applications", **headers).json() == []
+    assert client.get(f"/api/v1/applications/{application.pk}", **headers).status_code == 404
