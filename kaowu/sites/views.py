@@ -332,10 +332,10 @@ def application_create(request):
         application = _run(form, lambda: services.unified_application_create(by=request.user, **form.cleaned_data))
         if application is not None:
             messages.success(request, "申请已保存为草稿。核对后请提交中心审核。")
-            return redirect("application_detail", application_id=application.pk)
+            return redirect("unified_application_detail", application_id=application.pk)
     return render(request, "sites/form.html", {
         "form": form, "title": "申请成为统考报名机构", "submit_label": "保存草稿",
-        "crumbs": [("统考报名机构申请", reverse("application_list"))],
+        "crumbs": [("统考报名机构申请", reverse("unified_application_list"))],
         "hint": "R-SC24-3：统考报名机构应具备报名场地、办公设备设施齐全，考务人员充足，管理岗位齐全，有规范规章制度。",
     })
 
@@ -365,7 +365,7 @@ def application_detail(request, application_id: int):
         if form.is_valid() and _run(form, lambda: services.unified_application_update(
                 application=application, by=request.user, **form.cleaned_data)):
             messages.success(request, "申请已保存。")
-            return redirect("application_detail", application_id=application.pk)
+            return redirect("unified_application_detail", application_id=application.pk)
         return render(request, "sites/application_detail.html",
                       _application_context(request, application, edit_form=form), status=400)
     return render(request, "sites/application_detail.html", _application_context(request, application))
@@ -377,7 +377,7 @@ def application_submit(request, application_id: int):
     application = selectors.application_get_for_user(user=request.user, application_id=application_id)
     _act(request, lambda: services.unified_application_submit(application=application, by=request.user),
          "申请已提交中心审核。")
-    return redirect("application_detail", application_id=application.pk)
+    return redirect("unified_application_detail", application_id=application.pk)
 
 
 @role_required(*REVIEWERS)
@@ -398,7 +398,7 @@ def application_review(request, application_id: int):
             note = "申请已退回机构。"
         if done:
             messages.success(request, note)
-            return redirect("application_detail", application_id=application.pk)
+            return redirect("unified_application_detail", application_id=application.pk)
     context = _application_context(request, application)
     if context["reviewable"]:
         context["review_form"] = form

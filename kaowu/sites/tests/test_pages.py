@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_candidate_is_refused_every_site_page(login, candidate, chengdu_site):
     client = login(candidate)
     for url in [reverse("site_list"), reverse("site_create"), reverse("site_detail", args=[chengdu_site.pk]),
-                reverse("filing_list"), reverse("filing_create"), reverse("application_list")]:
+                reverse("filing_list"), reverse("filing_create"), reverse("unified_application_list")]:
         assert client.get(url).status_code == 403, url
 
 
@@ -166,8 +166,8 @@ def test_site_pages_render_for_every_office_role(
         rules_summary="考务管理制度",
     )
     urls = [reverse("site_list"), reverse("site_detail", args=[site.pk]), reverse("filing_list"),
-            reverse("filing_detail", args=[submitted_filing.pk]), reverse("application_list"),
-            reverse("application_detail", args=[application.pk])]
+            reverse("filing_detail", args=[submitted_filing.pk]), reverse("unified_application_list"),
+            reverse("unified_application_detail", args=[application.pk])]
     for user in (institution_clerk, chengdu_reviewer, province_admin):
         client = login(user)
         for url in urls:
@@ -179,17 +179,17 @@ def test_site_pages_render_for_every_office_role(
 
 def test_the_unified_application_flow_through_the_pages(login, institution_clerk, chengdu_reviewer, equipped_site):
     client = login(institution_clerk)
-    response = client.post(reverse("application_create"), {
+    response = client.post(reverse("unified_application_create"), {
         "site": equipped_site.pk, "equipment_summary": "电脑30台", "staff_summary": "考务人员6人",
         "rules_summary": "考务管理制度",
     })
     assert response.status_code == 302
     application = equipped_site.unifiedexamapplication_set.get()
-    client.post(reverse("application_submit", args=[application.pk]))
+    client.post(reverse("unified_application_submit", args=[application.pk]))
     application.refresh_from_db()
     assert application.status == ReviewStatus.SUBMITTED
     reviewer = login(chengdu_reviewer)
-    response = reviewer.post(reverse("application_review", args=[application.pk]),
+    response = reviewer.post(reverse("unified_application_review", args=[application.pk]),
                              {"decision": "return", "reason": "规章制度不全"})
     assert response.status_code == 302
     application.refresh_from_db()
