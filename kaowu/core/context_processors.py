@@ -13,7 +13,8 @@ def navigation(request) -> dict:
     items = [("首页", reverse("home"))]
     if user.role in OFFICE_ROLES:
         items += [
-            ("考点", reverse("site_list")), ("计划", reverse("plan_list")), ("日历", reverse("calendar_month")),
+            ("考点", reverse("site_list")), ("计划", reverse("plan_list")), ("报名", reverse("application_list")),
+            ("日历", reverse("calendar_month")),
             ("机构", reverse("organisation_list")), ("用户", reverse("user_list")),
         ]
     if user.role in AUDIT_ROLES:

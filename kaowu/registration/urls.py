@@ -1,5 +1,16 @@
 from django.urls import include, path
 
+from kaowu.registration import views
+
 urlpatterns = [
+    path("applications/", views.application_list, name="application_list"),
+    path("applications/export/", views.application_export, name="application_export"),
+    path("applications/bulk/", views.application_bulk, name="application_bulk"),
+    path("applications/<int:application_id>/", views.application_detail, name="application_detail"),
+    path("applications/<int:application_id>/institution-review/", views.application_institution_review,
+         name="application_institution_approve"),
+    path("applications/<int:application_id>/center-review/", views.application_center_review,
+         name="application_center_review"),
+    path("applications/<int:application_id>/payment/", views.payment_record, name="payment_record"),
     path("import/", include("kaowu.registration.urls_import")),
 ]

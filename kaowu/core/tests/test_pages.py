@@ -110,7 +110,7 @@ def pages(province_admin, chengdu_institution, institution_clerk, objects):
         "<int:change_id>": str(objects["change"].pk),
         "<site_id>": str(objects["site"].pk),  # ninja's routes
         "<plan_id>": str(objects["plan"].pk),
-        "<application_id>": "999999",  # no application pages yet; the API answers 404 with its CSP
+        "<application_id>": "999999",  # the API's 404 carries the CSP too
         "<organisation_id>": str(chengdu_institution.pk),  # ninja's routes
         "<user_id>": str(institution_clerk.pk),
     }
