@@ -1,9 +1,13 @@
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Router, Schema
+from ninja.errors import HttpError
 
-from kaowu.registration import selectors
+from kaowu.core.errors import PermissionRefused, RuleViolation
+from kaowu.registration import selectors, services
 
 router = Router(tags=["报名"])
 
@@ -35,3 +39,23 @@ def application_list(request, plan_id: int | None = None, status: str | None = N
 @router.get("/applications/{application_id}", response=ApplicationOut, summary="报名详情")
 def application_detail(request, application_id: int):
     return get_object_or_404(selectors.applications_visible_to(request.auth), pk=application_id)
+
+
+class SubmitIn(Schema):
+    commitment_accepted: bool
+
+
+@router.post("/applications/{application_id}/submit", response=ApplicationOut,
+             summary="提交报名（考生承诺 R-SC24-7；满额即拒绝）")
+def application_submit(request, application_id: int, payload: SubmitIn):
+    application = get_object_or_404(selectors.applications_visible_to(request.auth), pk=application_id)
+    try:
+        return services.application_submit(application=application, by=request.auth,
+                                           commitment_accepted=payload.commitment_accepted,
+                                           today=timezone.localdate())
+    except RuleViolation as exc:
+        raise HttpError(422, str(exc)) from None
+    except ValidationError as exc:
+        raise HttpError(409 if "已满" in "".join(exc.messages) else 422, "；".join(exc.messages)) from None
+    except PermissionRefused as exc:
+        raise HttpError(403, exc.message) from None
