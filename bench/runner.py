@@ -14,7 +14,16 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
-from bench.scenarios import REPO_DIR, Metrics, Options, eligibility, http_baseline, log
+from bench.scenarios import (
+    REPO_DIR,
+    Metrics,
+    Options,
+    eligibility,
+    http_baseline,
+    import_applications,
+    log,
+    registration_load,
+)
 
 Scenario = Callable[[Options], Metrics]
 
@@ -22,6 +31,8 @@ Scenario = Callable[[Options], Metrics]
 SCENARIOS: dict[str, Scenario] = {
     "http_baseline": http_baseline.run,
     "eligibility": eligibility.run,
+    "registration_load": registration_load.run,
+    "import": import_applications.run,
 }
 
 ALL = "all"

@@ -58,12 +58,17 @@ def users_search(*, user: User, text: str = "", role: str = "", organisation_id:
     return users
 
 
-def api_token_user(key: str) -> User | None:
-    """The active user a bearer key belongs to, or None."""
-    token = (
+def api_token_get(key: str) -> ApiToken | None:
+    """The live token of a bearer key (with its active user), or None."""
+    return (
         ApiToken.objects.select_related("user", "user__organisation")
         .filter(key_hash=ApiToken.hash_key(key), revoked_at__isnull=True, user__is_active=True)
         .first()
     )
+
+
+def api_token_user(key: str) -> User | None:
+    """The active user a bearer key belongs to, or None."""
+    token = api_token_get(key)
     return token.user if token else None
 

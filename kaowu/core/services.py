@@ -28,7 +28,6 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
     return data
 
 
-@transaction.atomic
 def audit_record(
     *,
     action: str,
@@ -42,15 +41,18 @@ def audit_record(
     """Append one audit event. Every service that changes state calls this."""
     if organisation is None and actor is not None and getattr(actor, "pk", None):
         organisation = actor.organisation
-    return AuditEvent.objects.create(
-        actor=actor if actor is not None and getattr(actor, "pk", None) else None,
-        actor_username=username or (actor.get_username() if actor is not None and actor.pk else ""),
-        organisation=organisation,
-        action=action,
-        object_type=target._meta.label if target is not None else "",
-        object_id=str(target.pk) if target is not None else "",
-        object_repr=str(target)[:200] if target is not None else "",
-        before=before,
-        after=after,
-        ip=request_ip.get(),
-    )
+    # Inside a service's transaction the event commits or rolls back with the change; no savepoint
+    # of its own (two more round trips on every state change), since a failed event must undo it all.
+    with transaction.atomic(savepoint=False):
+        return AuditEvent.objects.create(
+            actor=actor if actor is not None and getattr(actor, "pk", None) else None,
+            actor_username=username or (actor.get_username() if actor is not None and actor.pk else ""),
+            organisation=organisation,
+            action=action,
+            object_type=target._meta.label if target is not None else "",
+            object_id=str(target.pk) if target is not None else "",
+            object_repr=str(target)[:200] if target is not None else "",
+            before=before,
+            after=after,
+            ip=request_ip.get(),
+        )

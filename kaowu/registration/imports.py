@@ -1,0 +1,639 @@
+"""Bulk import of candidates and draft applications from an Excel file (批量导入报名).
+
+The flow: the institution downloads `import_template_build` (drop-downs for the code lists), fills it
+and uploads it; `import_file_store` checks the bytes and keeps the file under MEDIA_ROOT/imports/
+with a signed, database-free token (so any app server can pick it up, given a shared MEDIA_ROOT);
+`import_validate` reads it with python-calamine and reports every faulty cell by Excel row number
+and column in Chinese; `import_commit` validates again inside one transaction and creates all rows
+or none. Rows whose candidate already has an application for the same item of the plan count as
+"已存在" (not errors), so uploading the same file twice creates nothing new.
+
+Not imported (yet): the 申报资历 profile (工作经历/证书/学历). Imported applications are drafts
+with an empty profile; eligibility (R-LN-7) is evaluated when the application is submitted.
+An existing candidate (same ID type and number) is reused as registered: the file does not
+overwrite the person's data, and a different 姓名 is reported as an error.
+"""
+
+import hashlib
+import re
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
+
+from django.core import signing
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from python_calamine import CalamineWorkbook
+from stdnum import exceptions as stdnum_errors
+from stdnum.cn import ric
+
+from kaowu.accounts.models import Role, User
+from kaowu.core.errors import PermissionRefused
+from kaowu.core.ids import IdCheck, id_check
+from kaowu.core.services import audit_record
+from kaowu.plans.models import Plan, PlanItem
+from kaowu.registration.models import Application, Candidate, EducationLevel, Gender, IdType
+
+MAX_BYTES = 20 * 1024 * 1024
+MAX_ROWS = 20_000
+BACKGROUND_ROWS = 2_000  # above this, validation and import run as a background task
+PROGRESS_EVERY = 500
+ERRORS_KEPT = 1_000  # errors kept in a background job's result (the counts are always complete)
+TOKEN_SALT = "kaowu.registration.import"
+TOKEN_MAX_AGE = 24 * 60 * 60
+STORAGE_DIR = "imports"
+SHEET_NAME = "报名信息"
+OPEN_PLAN = {Plan.Status.REGISTRATION_OPEN}
+
+XLSX_MAGIC = b"PK\x03\x04"
+XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    required: bool
+    help: str
+
+
+COLUMNS: list[Column] = [
+    Column("name", "姓名", True, "与证件一致，不超过40字"),
+    Column("id_type", "证件类型", True, "从下拉列表选择；留空按居民身份证处理"),
+    Column("id_number", "证件号码", True, "请以文本格式填写（模板已设为文本），居民身份证为18位，末位可为X"),
+    Column("gender", "性别", False, "男/女；居民身份证留空时按证件号码自动填写，填写的须与证件号码一致"),
+    Column("birth_date", "出生日期", False, "如 1990-01-31；居民身份证留空时按证件号码自动填写，填写的须一致"),
+    Column("education", "文化程度", True, "从下拉列表选择"),
+    Column("phone", "手机号", True, "以1开头的11位数字"),
+    Column("address", "通讯地址", True, "不超过200字"),
+    Column("postal_code", "邮政编码", False, "6位数字，可留空"),
+    Column("employer", "工作单位", False, "不超过120字，可留空"),
+    Column("item", "报考项目", True, "从下拉列表选择本计划的考核项目，如“育婴员 四级/中级工”"),
+]
+TITLES = {c.key: c.title for c in COLUMNS}
+ID_TYPES = {label: value for value, label in IdType.choices}
+GENDERS = {value for value, _label in Gender.choices}
+EDUCATION = {label: value for value, label in EducationLevel.choices} | {
+    "高中": EducationLevel.SENIOR, "中专": EducationLevel.SENIOR, "技校": EducationLevel.SENIOR,
+    "中专/技校": EducationLevel.SENIOR, "硕士": EducationLevel.MASTER, "博士": EducationLevel.DOCTOR,
+}
+PHONE_RE = re.compile(r"^1\d{10}$")
+POSTAL_RE = re.compile(r"^\d{6}$")
+DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+COMPACT_DATE_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+MAX_LENGTHS = {"name": 40, "address": 200, "employer": 120, "id_number": 32}
+
+Progress = Callable[[int, int, str], None]
+
+
+class ImportRefused(Exception):
+    """The file as a whole cannot be imported; `message` is the Chinese text for the clerk."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # as Excel numbers it: the header is row 1
+    column: str  # the Chinese column title, "" for the row as a whole
+    reason: str
+
+    def as_json(self) -> dict:
+        return {"row": self.row, "column": self.column, "reason": self.reason}
+
+
+@dataclass(slots=True)
+class ImportRow:
+    row: int
+    name: str
+    id_type: str
+    id_number: str
+    gender: str
+    birth_date: date
+    education: str
+    phone: str
+    address: str
+    postal_code: str
+    employer: str
+    item_id: int
+
+
+@dataclass
+class ImportReport:
+    total: int = 0  # data rows in the file
+    existing: int = 0  # already registered for the same item: skipped
+    errors: list[RowError] = field(default_factory=list)
+    rows: list[ImportRow] = field(default_factory=list)  # the rows that would be created
+    candidates_new: int = 0  # filled in by import_commit
+
+    @property
+    def new(self) -> int:
+        return len(self.rows)
+
+    @property
+    def faulty_rows(self) -> list[int]:
+        return sorted({e.row for e in self.errors})
+
+    def as_json(self, *, errors_limit: int | None = ERRORS_KEPT) -> dict:
+        errors = self.errors if errors_limit is None else self.errors[:errors_limit]
+        return {"total": self.total, "new": self.new, "existing": self.existing,
+                "faulty": len(self.faulty_rows), "error_count": len(self.errors),
+                "errors": [e.as_json() for e in errors], "candidates_new": self.candidates_new}
+
+
+# --- permissions and the stored file -----------------------------------------------------------
+
+def import_require_staff(*, by: User, plan: Plan) -> None:
+    if by.role not in {Role.INSTITUTION_ADMIN, Role.INSTITUTION_CLERK} or by.organisation_id != plan.institution_id:
+        raise PermissionRefused("只有本机构的管理员或经办人可以为本机构的计划批量导入报名")
+
+
+def import_file_check(*, size: int, head: bytes) -> str:
+    """The kind of workbook ("xlsx" or "xls") from its size and first bytes; refuses anything else."""
+    if size > MAX_BYTES:
+        raise ImportRefused(f"文件过大（{size / 1024 / 1024:.1f} MB），上限为 {MAX_BYTES // 1024 // 1024} MB，"
+                            f"请分成多个文件导入")
+    if size == 0 or not head:
+        raise ImportRefused("文件为空，请上传填写好的导入模板")
+    if head.startswith(XLSX_MAGIC):
+        return "xlsx"
+    if head.startswith(XLS_MAGIC):
+        return "xls"
+    raise ImportRefused("文件不是Excel工作簿（.xlsx 或 .xls），请下载导入模板填写后上传")
+
+
+def import_file_store(*, upload, plan: Plan, by: User) -> str:
+    """Check an uploaded file, keep it under MEDIA_ROOT/imports/ and return the signed token for it."""
+    import_require_staff(by=by, plan=plan)
+    upload.seek(0)
+    kind = import_file_check(size=upload.size, head=upload.read(8))
+    upload.seek(0)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    name = default_storage.save(f"{STORAGE_DIR}/{uuid.uuid4().hex}.{kind}", upload)
+    return import_token_make(plan=plan, by=by, file_name=name, sha256=digest.hexdigest())
+
+
+def import_upload(*, upload, plan: Plan, by: User) -> tuple[str, str]:
+    """Keep an uploaded file and check its shape; returns (token, task id of the background check or "").
+
+    A file with more than BACKGROUND_ROWS rows is checked by a background task; a refused file is deleted.
+    """
+    from kaowu.core.jobs import job_start
+    from kaowu.registration.tasks_import import import_applications_validate
+
+    token = import_file_store(upload=upload, plan=plan, by=by)
+    data = signing.loads(token, salt=TOKEN_SALT)
+    try:
+        _positions, lines = sheet_read(import_file_path(data["f"]))
+    except ImportRefused:
+        default_storage.delete(data["f"])
+        raise
+    task_id = ""
+    if len(lines) > BACKGROUND_ROWS:
+        job = job_start(task=import_applications_validate, title=f"校验导入文件（{plan.name}）", owner=by,
+                        total=len(lines), plan_id=plan.pk, user_id=by.pk, file_name=data["f"])
+        task_id = job.task_id
+    token = import_token_make(plan=plan, by=by, file_name=data["f"], sha256=data["s"], task_id=task_id,
+                              rows=len(lines))
+    return token, task_id
+
+
+def import_token_make(*, plan: Plan, by: User, file_name: str, sha256: str = "", task_id: str = "",
+                      rows: int = 0) -> str:
+    data = {"f": file_name, "p": plan.pk, "u": by.pk, "s": sha256[:16], "t": task_id, "n": rows}
+    return signing.dumps(data, salt=TOKEN_SALT, compress=True)
+
+
+def import_token_read(token: str, *, by: User) -> dict:
+    """The token's data if it is genuine, recent and the user's own; ImportRefused otherwise."""
+    try:
+        data = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
+    except signing.SignatureExpired:
+        raise ImportRefused("导入已过期（超过24小时），请重新上传文件") from None
+    except signing.BadSignature:
+        raise ImportRefused("导入编号无效，请重新上传文件") from None
+    if data.get("u") != by.pk:
+        raise ImportRefused("导入编号无效，请重新上传文件")
+    if not str(data.get("f", "")).startswith(f"{STORAGE_DIR}/") or not default_storage.exists(data["f"]):
+        raise ImportRefused("上传的文件已不存在，请重新上传")
+    return data
+
+
+def import_file_path(file_name: str) -> Path:
+    return Path(default_storage.path(file_name))
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+def _header_key(value) -> str:
+    text = str(value or "").strip().replace(" ", "").replace("\u3000", "")
+    return text.rstrip("*＊").removesuffix("（必填）").removesuffix("(必填)")
+
+
+def sheet_read(path: Path) -> tuple[dict[str, int], list[tuple[int, list]]]:
+    """The column positions and the non-empty data rows (Excel row number, cells) of the first sheet."""
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        names = workbook.sheet_names
+        sheet = workbook.get_sheet_by_name(SHEET_NAME if SHEET_NAME in names else names[0])
+        cells = sheet.to_python(skip_empty_area=False)
+    except Exception:  # noqa: BLE001 - calamine raises many kinds; each means "not a readable workbook"
+        raise ImportRefused("无法读取该Excel文件：文件已损坏、已加密或不是Excel工作簿") from None
+    if not cells or not any(str(v).strip() for v in cells[0]):
+        raise ImportRefused("文件为空：第1行应为表头（请使用导入模板）")
+    positions: dict[str, int] = {}
+    by_title = {c.title: c.key for c in COLUMNS}
+    for index, value in enumerate(cells[0]):
+        key = by_title.get(_header_key(value))
+        if key and key not in positions:
+            positions[key] = index
+    missing = [c.title for c in COLUMNS if c.required and c.key not in positions]
+    if missing:
+        raise ImportRefused(f"缺少必需的列：{'、'.join(missing)}（请使用导入模板，不要修改表头）")
+    rows = [(number, line) for number, line in enumerate(cells[1:], start=2)
+            if any(v not in ("", None) for v in line)]
+    if not rows:
+        raise ImportRefused("文件中没有数据行：请从第2行起每行填写一名考生")
+    if len(rows) > MAX_ROWS:
+        raise ImportRefused(f"数据行过多（{len(rows)}行），每个文件最多{MAX_ROWS}行，请分成多个文件导入")
+    return positions, rows
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _date(value) -> date | None:
+    """A date from a date cell, an Excel serial number or text like 1990-01-31; ValueError if invalid."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, (int, float)):
+        if 1 <= value < 80_000:
+            return date(1899, 12, 30) + timedelta(days=int(value))
+        raise ValueError
+    text = str(value).strip()
+    if not text:
+        return None
+    match = DATE_RE.match(text) or COMPACT_DATE_RE.match(text)
+    if not match:
+        raise ValueError
+    return date(int(match[1]), int(match[2]), int(match[3]))
+
+
+def item_labels(plan: Plan) -> dict[str, PlanItem]:
+    """The drop-down text of each item of the plan ("育婴员 四级/中级工", or the special item's name)."""
+    items = plan.items.select_related("occupation", "special_item").order_by("pk")
+    return {str(item): item for item in items}
+
+
+def _normal(label: str) -> str:
+    return re.sub(r"\s+", " ", label.replace("\u3000", " ")).strip()
+
+
+# --- validation --------------------------------------------------------------------------------
+
+@lru_cache(maxsize=4096)
+def _region_valid(region: str, year: int) -> bool:
+    try:
+        ric.get_birth_place(f"{region}{year:04d}01010000")
+    except stdnum_errors.ValidationError:
+        return False
+    return True
+
+
+def _resident_check(number: str, today: date) -> IdCheck:
+    """id_check, with its slow region look-up cached per (region, year) for 10,000-row files.
+
+    A number that fails any check goes to id_check itself, so the reasons are always its own.
+    """
+    if len(number) == 18 and number[:17].isdigit() and (number[17].isdigit() or number[17] == "X"):
+        try:
+            birth = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+        except ValueError:
+            birth = None
+        if (birth is not None and date(1900, 1, 1) <= birth <= today and ric.calc_check_digit(number) == number[17]
+                and _region_valid(number[:6], birth.year)):
+            return IdCheck(valid=True, birth_date=birth, gender="男" if int(number[16]) % 2 else "女",
+                           region=number[:6])
+    return id_check(number, today=today)
+
+
+def _chunks(values: list, size: int = 900) -> Iterable[list]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def import_validate(*, plan: Plan, path: Path, progress: Progress | None = None,
+                    today: date | None = None) -> ImportReport:
+    """Read the file and check every row; nothing is written."""
+    today = today or date.today()
+    if plan.status not in OPEN_PLAN:
+        raise ImportRefused(f"该计划当前为“{plan.get_status_display()}”，不接受报名")
+    positions, lines = sheet_read(path)
+    items = {_normal(label): item.pk for label, item in item_labels(plan).items()}
+    report = ImportReport(total=len(lines))
+    errors = report.errors
+    parsed: list[ImportRow] = []
+    seen_item: dict[tuple[str, str, int], int] = {}
+    seen_person: dict[tuple[str, str], tuple[int, str]] = {}
+    get = {key: (lambda line, i=index: line[i] if i < len(line) else "") for key, index in positions.items()}
+    blank = lambda line: ""  # noqa: E731 - an optional column the file does not have
+
+    for done, (number, line) in enumerate(lines, start=1):
+        if progress and done % PROGRESS_EVERY == 0:
+            progress(done, len(lines), f"正在校验第{done}行")
+        bad: list[RowError] = []
+
+        def fail(key: str, reason: str, number=number, bad=bad) -> None:
+            bad.append(RowError(number, TITLES.get(key, ""), reason))
+
+        cell = {key: get.get(key, blank)(line) for key in TITLES}
+        name = _text(cell["name"])
+        if not name:
+            fail("name", "姓名不能为空")
+        elif len(name) > MAX_LENGTHS["name"]:
+            fail("name", f"姓名过长（{len(name)}字，最多{MAX_LENGTHS['name']}字）")
+
+        id_type_label = _text(cell["id_type"]) or IdType.RESIDENT.label
+        id_type = ID_TYPES.get(id_type_label)
+        if id_type is None:
+            fail("id_type", f"证件类型“{id_type_label}”不在代码表中，应为：{'、'.join(ID_TYPES)}")
+
+        raw_id = cell["id_number"]
+        id_number = ""
+        birth_date = gender = None
+        if isinstance(raw_id, (int, float)) and not isinstance(raw_id, bool):
+            fail("id_number", "证件号码被存为数字格式（末位可能已丢失），请将该列设为文本格式后重新填写")
+        else:
+            id_number = _text(raw_id).replace(" ", "").upper()
+            if id_type == IdType.RESIDENT:
+                check = _resident_check(id_number, today)
+                if check.valid:
+                    birth_date, gender = check.birth_date, check.gender
+                else:
+                    fail("id_number", check.error)
+            elif not id_number:
+                fail("id_number", "证件号码不能为空")
+            elif len(id_number) > MAX_LENGTHS["id_number"]:
+                fail("id_number", f"证件号码过长（最多{MAX_LENGTHS['id_number']}位）")
+
+        given_gender = _text(cell["gender"])
+        if given_gender and given_gender not in GENDERS:
+            fail("gender", f"性别“{given_gender}”应为“男”或“女”")
+        elif gender and given_gender and given_gender != gender:
+            fail("gender", f"性别与身份证号不符：身份证号显示为{gender}")
+        elif not gender:
+            gender = given_gender or None
+            if gender is None and id_type not in (None, IdType.RESIDENT):
+                fail("gender", "性别不能为空")
+
+        try:
+            given_birth = _date(cell["birth_date"])
+        except (ValueError, OverflowError):
+            fail("birth_date", f"出生日期“{_text(cell['birth_date'])}”不是有效日期")
+        else:
+            if birth_date and given_birth and given_birth != birth_date:
+                fail("birth_date", f"出生日期与身份证号不符：身份证号显示为{birth_date:%Y-%m-%d}")
+            elif not birth_date:
+                birth_date = given_birth
+                if birth_date is None and id_type not in (None, IdType.RESIDENT):
+                    fail("birth_date", "出生日期不能为空")
+                elif birth_date is not None and not (date(1900, 1, 1) <= birth_date <= today):
+                    fail("birth_date", f"出生日期{birth_date:%Y-%m-%d}不可能")
+
+        education_label = _text(cell["education"])
+        education = EDUCATION.get(education_label)
+        if not education_label:
+            fail("education", "文化程度不能为空")
+        elif education is None:
+            fail("education", f"文化程度“{education_label}”不在代码表中，应为："
+                              f"{'、'.join(label for _v, label in EducationLevel.choices)}")
+
+        phone = _text(cell["phone"]).replace(" ", "").replace("-", "")
+        if not phone:
+            fail("phone", "手机号不能为空")
+        elif not PHONE_RE.match(phone):
+            fail("phone", f"手机号“{phone}”应为以1开头的11位数字")
+
+        address = _text(cell["address"])
+        if not address:
+            fail("address", "通讯地址不能为空")
+        elif len(address) > MAX_LENGTHS["address"]:
+            fail("address", f"通讯地址过长（最多{MAX_LENGTHS['address']}字）")
+
+        postal_code = _text(cell["postal_code"])
+        if postal_code.isdigit() and len(postal_code) < 6 and isinstance(cell["postal_code"], (int, float)):
+            postal_code = postal_code.zfill(6)  # a number cell drops leading zeros
+        if postal_code and not POSTAL_RE.match(postal_code):
+            fail("postal_code", f"邮政编码“{postal_code}”应为6位数字")
+
+        employer = _text(cell["employer"])
+        if len(employer) > MAX_LENGTHS["employer"]:
+            fail("employer", f"工作单位过长（最多{MAX_LENGTHS['employer']}字）")
+
+        item_label = _normal(_text(cell["item"]))
+        item_id = items.get(item_label)
+        if not item_label:
+            fail("item", "报考项目不能为空")
+        elif item_id is None:
+            fail("item", f"报考项目“{item_label}”不是本计划的考核项目，应为：{'、'.join(items)}")
+
+        if id_type and id_number and not any(e.column == TITLES["id_number"] for e in bad):
+            person = (id_type, id_number)
+            first = seen_person.get(person)
+            if first is None:
+                seen_person[person] = (number, name)
+            elif name and first[1] != name:
+                fail("name", f"与第{first[0]}行证件号码相同但姓名不同（“{first[1]}”）")
+            if item_id is not None:
+                earlier = seen_item.get((id_type, id_number, item_id))
+                if earlier is not None:
+                    fail("id_number", f"与第{earlier}行重复：同一证件号码报考同一项目（第{earlier}行、第{number}行）")
+                else:
+                    seen_item[(id_type, id_number, item_id)] = number
+
+        if bad:
+            errors.extend(bad)
+            continue
+        parsed.append(ImportRow(number, name, id_type, id_number, gender, birth_date, education, phone, address,
+                                postal_code, employer, item_id))
+
+    _against_database(plan=plan, report=report, parsed=parsed)
+    if progress:
+        progress(len(lines), len(lines), "校验完成")
+    return report
+
+
+def _against_database(*, plan: Plan, report: ImportReport, parsed: list[ImportRow]) -> None:
+    """Sort the valid rows into new and already registered; a candidate on record under another name is an error."""
+    known: dict[tuple[str, str], tuple[int, str]] = {}
+    by_type: dict[str, list[str]] = {}
+    for row in parsed:
+        by_type.setdefault(row.id_type, []).append(row.id_number)
+    for id_type, numbers in by_type.items():
+        for chunk in _chunks(sorted(set(numbers))):
+            for pk, number, name in Candidate.objects.filter(id_type=id_type, id_number__in=chunk).values_list(
+                    "pk", "id_number", "name"):
+                known[(id_type, number)] = (pk, name)
+    applied: set[tuple[int, int]] = set()
+    candidate_ids = sorted({pk for pk, _name in known.values()})
+    for chunk in _chunks(candidate_ids):
+        applied.update(Application.objects.filter(plan=plan, candidate_id__in=chunk)
+                       .values_list("candidate_id", "item_id"))
+    for row in parsed:
+        on_record = known.get((row.id_type, row.id_number))
+        if on_record is None:
+            report.rows.append(row)
+            continue
+        pk, name = on_record
+        if name != row.name:
+            report.errors.append(RowError(row.row, TITLES["name"],
+                                          f"该证件号码已登记为考生“{name}”，与本行姓名不一致，请核对"))
+        elif (pk, row.item_id) in applied:
+            report.existing += 1
+        else:
+            report.rows.append(row)
+    report.errors.sort(key=lambda e: e.row)
+
+
+# --- import ------------------------------------------------------------------------------------
+
+@transaction.atomic
+def import_commit(*, plan: Plan, path: Path, by: User, progress: Progress | None = None,
+                  file_name: str = "") -> ImportReport:
+    """Validate again and create the candidates and draft applications of every new row: all or none."""
+    import_require_staff(by=by, plan=plan)
+    # Imports into one plan run one at a time, so two confirmations of one file cannot both create.
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    report = import_validate(plan=plan, path=path)
+    if report.errors:
+        raise ImportRefused(f"文件中有{len(report.faulty_rows)}行存在错误，未导入任何记录；请修改后重新上传")
+    known = {}
+    by_type: dict[str, list[str]] = {}
+    for row in report.rows:
+        by_type.setdefault(row.id_type, []).append(row.id_number)
+    for id_type, numbers in by_type.items():
+        for chunk in _chunks(sorted(set(numbers))):
+            known.update({(id_type, n): pk for pk, n in Candidate.objects.filter(
+                id_type=id_type, id_number__in=chunk).values_list("pk", "id_number")})
+    fresh: dict[tuple[str, str], Candidate] = {}
+    for row in report.rows:
+        key = (row.id_type, row.id_number)
+        if key not in known and key not in fresh:
+            fresh[key] = Candidate(name=row.name, gender=row.gender, birth_date=row.birth_date,
+                                   education=row.education, id_type=row.id_type, id_number=row.id_number,
+                                   address=row.address, postal_code=row.postal_code, phone=row.phone,
+                                   employer=row.employer)
+    try:
+        with transaction.atomic():
+            created = Candidate.objects.bulk_create(list(fresh.values()), batch_size=1000)
+            known.update({(c.id_type, c.id_number): c.pk for c in created})
+            if progress:
+                progress(len(report.rows) // 2, len(report.rows), f"已登记考生{len(created)}人，正在创建报名")
+            Application.objects.bulk_create(
+                [Application(candidate_id=known[(row.id_type, row.id_number)], plan=plan, item_id=row.item_id)
+                 for row in report.rows], batch_size=1000)
+    except IntegrityError:
+        raise ImportRefused("导入时其他人同时登记了部分考生或报名，未导入任何记录；请重新上传文件") from None
+    report.candidates_new = len(created)
+    audit_record(action="registration.import", actor=by, target=plan, organisation=plan.institution,
+                 after={"file": file_name, "rows": report.total, "applications_new": report.new,
+                        "candidates_new": report.candidates_new, "existing": report.existing})
+    if progress:
+        progress(len(report.rows), len(report.rows), "导入完成")
+    return report
+
+
+# --- the template ------------------------------------------------------------------------------
+
+def import_template_build(*, plan: Plan) -> bytes:
+    """The .xlsx to fill in: a header row, drop-downs for the code lists, text format for numbers, a 说明 sheet."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter, quote_sheetname
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    rows = MAX_ROWS + 1
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = SHEET_NAME
+    sheet.append([c.title for c in COLUMNS])
+    sheet.freeze_panes = "A2"
+    for index, column in enumerate(COLUMNS, start=1):
+        cell = sheet.cell(row=1, column=index)
+        cell.font = Font(bold=True, color="C00000" if column.required else "000000")
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = {"id_number": 22, "address": 30, "item": 28,
+                                                 "employer": 24}.get(column.key, 12)
+        if column.key in {"id_number", "phone", "postal_code"}:
+            # Excel would turn an 18-digit number into 5.1E+17 and drop the last digits.
+            sheet.column_dimensions[letter].number_format = "@"
+
+    codes = workbook.create_sheet("代码表")
+    lists = {
+        "id_type": list(ID_TYPES),
+        "gender": [label for _v, label in Gender.choices],
+        "education": [label for _v, label in EducationLevel.choices],
+        "item": list(item_labels(plan)) or ["（本计划暂无考核项目）"],
+    }
+    for index, (key, values) in enumerate(lists.items(), start=1):
+        letter = get_column_letter(index)
+        codes.cell(row=1, column=index, value=TITLES[key])
+        for offset, value in enumerate(values, start=2):
+            codes.cell(row=offset, column=index, value=value)
+        target = get_column_letter([c.key for c in COLUMNS].index(key) + 1)
+        validation = DataValidation(
+            type="list", formula1=f"{quote_sheetname(codes.title)}!${letter}$2:${letter}${len(values) + 1}",
+            allow_blank=True, showErrorMessage=True, errorTitle="不在代码表中",
+            error=f"请从下拉列表中选择{TITLES[key]}",
+        )
+        validation.add(f"{target}2:{target}{rows}")
+        sheet.add_data_validation(validation)
+    codes.sheet_state = "hidden"
+
+    notes = workbook.create_sheet("说明")
+    notes.append(["列名", "是否必填", "填写说明"])
+    for column in COLUMNS:
+        notes.append([column.title, "必填" if column.required else "选填", column.help])
+    notes.append([])
+    for line in (
+        f"计划：{plan.name}",
+        "每行一名考生报考一个项目；同一考生报考多个项目时填写多行，姓名和证件号码须一致。",
+        "第1行为表头，请勿修改；数据从第2行起填写。红色列名为必填列。",
+        f"每个文件最多{MAX_ROWS}行、{MAX_BYTES // 1024 // 1024} MB。上传后系统逐行校验，有错误时不导入任何记录。",
+        "已报名同一项目的考生会被跳过，同一文件重复上传不会重复报名。",
+        "导入的报名为草稿；申报资历（工作经历、证书、学历）暂不支持导入，请在提交报名前逐人补充。",
+    ):
+        notes.append([line])
+    notes.column_dimensions["A"].width = 14
+    notes.column_dimensions["B"].width = 10
+    notes.column_dimensions["C"].width = 80
+    for cell in notes[1]:
+        cell.font = Font(bold=True)
+    for row in notes.iter_rows(min_row=2, max_col=3):
+        row[2].alignment = Alignment(wrap_text=True)
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,318 @@
+"""Bulk import of applications from Excel: the per-row report, all-or-none, idempotent re-upload."""
+
+import io
+from datetime import date, timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from openpyxl import Workbook, load_workbook
+from stdnum.cn import ric
+
+from kaowu.core.models import AuditEvent, JobProgress
+from kaowu.registration import imports
+from kaowu.registration.models import Application, Candidate
+
+HEADER = [c.title for c in imports.COLUMNS]
+INFANT = "育婴员 四级/中级工"
+HR = "企业人力资源管理师 三级/高级工"
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def resident_id(index: int) -> str:
+    """A valid, distinct 成都 resident ID number for each index (510100: a code valid for births since 1970)."""
+    born = date(1970, 1, 1) + timedelta(days=index % 12_000)
+    first17 = f"510100{born:%Y%m%d}{100 + index // 12_000:03d}"
+    return first17 + ric.calc_check_digit(first17 + "0")
+
+
+def good_row(index: int) -> list:
+    number = resident_id(index)
+    gender = "男" if int(number[16]) % 2 else "女"
+    born = f"{number[6:10]}-{number[10:12]}-{number[12:14]}"
+    return [f"考生{index:05d}", "居民身份证", number, gender, born, "高中/中专/技校", f"138{index:08d}",
+            f"成都市锦江区东大街{index}号", "610000", "某某公司", INFANT if index % 3 else HR]
+
+
+def xlsx(rows: list[list], header: list[str] = HEADER) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(imports.SHEET_NAME)
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def faulty_rows(count: int) -> tuple[list[list], dict[int, str]]:
+    """`count` good rows with 37 spoilt in eight ways; returns the rows and {Excel row number: kind}."""
+    rows = [good_row(i) for i in range(count)]
+    kinds = (["check_digit"] * 5 + ["impossible_date"] * 5 + ["gender"] * 5 + ["id_type"] * 4 + ["item"] * 5
+             + ["duplicate"] * 4 + ["name"] * 5 + ["phone"] * 4)
+    spoilt: dict[int, str] = {}
+    for n, kind in enumerate(kinds):
+        index = 50 + n * (count - 100) // len(kinds)
+        row = rows[index]
+        if kind == "check_digit":
+            row[2] = row[2][:17] + ("0" if row[2][17] != "0" else "1")
+        elif kind == "impossible_date":
+            row[4] = "1990-02-30"
+        elif kind == "gender":
+            row[3] = "女" if row[3] == "男" else "男"
+        elif kind == "id_type":
+            row[1] = "身份证明卡"
+        elif kind == "item":
+            row[10] = "焊工 五级/初级工"
+        elif kind == "duplicate":
+            earlier = rows[index - 7]
+            row[0], row[2:5], row[10] = earlier[0], earlier[2:5], earlier[10]
+        elif kind == "name":
+            row[0] = ""
+        elif kind == "phone":
+            row[6] = "0288888"
+        spoilt[index + 2] = kind
+    assert len(spoilt) == 37
+    return rows, spoilt
+
+
+def stored(content: bytes, tmp_path, name="upload.xlsx"):
+    path = tmp_path / name
+    path.write_bytes(content)
+    return path
+
+
+# --- the 10,000-row acceptance -----------------------------------------------------------------
+
+def test_ten_thousand_rows_with_37_faults_report_exactly_those_rows_and_import_nothing(
+        open_plan, institution_clerk, tmp_path):
+    rows, spoilt = faulty_rows(10_000)
+    path = stored(xlsx(rows), tmp_path)
+
+    report = imports.import_validate(plan=open_plan, path=path)
+
+    assert report.total == 10_000
+    assert report.faulty_rows == sorted(spoilt)
+    assert all(e.reason for e in report.errors)
+    by_row = {e.row: e for e in report.errors}
+    expected_column = {"check_digit": "证件号码", "impossible_date": "出生日期", "gender": "性别",
+                       "id_type": "证件类型", "item": "报考项目", "duplicate": "证件号码", "name": "姓名",
+                       "phone": "手机号"}
+    for row, error in by_row.items():
+        assert error.column == expected_column[spoilt[row]], (row, error)
+    duplicate = next(e for e in report.errors if spoilt[e.row] == "duplicate")
+    assert f"第{duplicate.row - 7}行" in duplicate.reason and f"第{duplicate.row}行" in duplicate.reason
+    assert "校验位" in next(e.reason for e in report.errors if spoilt[e.row] == "check_digit")
+
+    with pytest.raises(imports.ImportRefused, match="37行存在错误"):
+        imports.import_commit(plan=open_plan, path=path, by=institution_clerk)
+    assert Application.objects.count() == 0 and Candidate.objects.count() == 0
+
+
+def test_the_fixed_file_imports_all_ten_thousand_and_the_same_file_again_imports_nothing_new(
+        open_plan, institution_clerk, tmp_path):
+    path = stored(xlsx([good_row(i) for i in range(10_000)]), tmp_path)
+
+    report = imports.import_commit(plan=open_plan, path=path, by=institution_clerk, file_name="x.xlsx")
+
+    assert (report.new, report.existing, report.candidates_new) == (10_000, 0, 10_000)
+    assert Candidate.objects.count() == 10_000
+    assert Application.objects.filter(plan=open_plan, status=Application.Status.DRAFT).count() == 10_000
+    event = AuditEvent.objects.get(action="registration.import")
+    assert event.after["applications_new"] == 10_000 and event.object_id == str(open_plan.pk)
+    sample = Candidate.objects.get(id_number=resident_id(7))
+    assert (sample.name, sample.education, sample.birth_date.isoformat()) == ("考生00007", "senior", good_row(7)[4])
+
+    again = imports.import_validate(plan=open_plan, path=path)
+    assert (again.new, again.existing, again.errors) == (0, 10_000, [])
+    imports.import_commit(plan=open_plan, path=path, by=institution_clerk)
+    assert Application.objects.count() == 10_000 and Candidate.objects.count() == 10_000
+
+
+# --- row rules ---------------------------------------------------------------------------------
+
+def test_blank_gender_and_birth_date_are_filled_from_the_resident_id(open_plan, institution_clerk, tmp_path):
+    row = good_row(1)
+    row[3] = row[4] = ""
+    imports.import_commit(plan=open_plan, path=stored(xlsx([row]), tmp_path), by=institution_clerk)
+    candidate = Candidate.objects.get()
+    assert candidate.birth_date.isoformat() == good_row(1)[4] and candidate.gender == good_row(1)[3]
+
+
+def test_an_existing_candidate_is_reused_for_a_new_item_and_a_different_name_is_an_error(
+        open_plan, institution_clerk, tmp_path):
+    imports.import_commit(plan=open_plan, path=stored(xlsx([good_row(1)]), tmp_path, "a.xlsx"), by=institution_clerk)
+    other_item = good_row(1)
+    other_item[10] = HR if other_item[10] == INFANT else INFANT
+    report = imports.import_validate(plan=open_plan, path=stored(xlsx([good_row(1), other_item]), tmp_path))
+    assert (report.existing, report.new, report.errors) == (1, 1, [])
+    renamed = good_row(1)
+    renamed[0] = "改名者"
+    report = imports.import_validate(plan=open_plan, path=stored(xlsx([renamed]), tmp_path, "c.xlsx"))
+    assert [(e.row, e.column) for e in report.errors] == [(2, "姓名")]
+    assert "已登记为考生“考生00001”" in report.errors[0].reason
+
+
+def test_an_id_number_stored_as_a_number_is_refused_with_a_reason(open_plan, tmp_path):
+    row = good_row(1)
+    row[2] = 510104197001021234
+    report = imports.import_validate(plan=open_plan, path=stored(xlsx([row]), tmp_path))
+    assert [e.column for e in report.errors] == ["证件号码"] and "文本格式" in report.errors[0].reason
+
+
+def test_the_template_has_the_columns_drop_downs_and_an_explanation_sheet(login, institution_clerk, open_plan):
+    response = login(institution_clerk).get(f"/registration/import/template/?plan={open_plan.pk}")
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames[0] == imports.SHEET_NAME and "说明" in workbook.sheetnames
+    sheet = workbook[imports.SHEET_NAME]
+    assert [c.value for c in sheet[1]] == HEADER
+    ranges = {str(v.sqref).split(":")[0]: v.formula1 for v in sheet.data_validations.dataValidation}
+    assert set(ranges) == {"B2", "D2", "F2", "K2"}
+    codes = workbook["代码表"]
+    assert {codes.cell(row=r, column=4).value for r in range(2, 4)} == {INFANT, HR}
+    assert "证件号码" in [c.value for c in workbook["说明"]["A"]]
+
+
+# --- the pages ---------------------------------------------------------------------------------
+
+def upload(client, plan, content: bytes, name="报名.xlsx"):
+    return client.post("/registration/import/", {"plan": plan.pk, "file": SimpleUploadedFile(name, content)})
+
+
+def test_clerk_uploads_sees_the_report_confirms_and_a_second_upload_imports_nothing_new(
+        login, institution_clerk, open_plan):
+    client = login(institution_clerk)
+    content = xlsx([good_row(i) for i in range(30)])
+    response = upload(client, open_plan, content)
+    assert response.status_code == 302
+    report = client.get(response["Location"]).content.decode()
+    assert 'id="count-new">30<' in report and "确认导入" in report
+    assert Application.objects.count() == 0, "nothing is imported before the clerk confirms"
+
+    done = client.post(response["Location"] + "confirm/")
+    assert done.status_code == 302
+    assert Application.objects.filter(plan=open_plan).count() == 30
+    assert "新增报名30条" in client.get(done["Location"]).content.decode()
+
+    again = client.get(upload(client, open_plan, content)["Location"]).content.decode()
+    assert 'id="count-new">0<' in again and 'id="count-existing">30<' in again and "确认导入" not in again
+    assert Application.objects.count() == 30
+
+
+def test_a_report_with_errors_lists_row_column_and_reason_and_offers_no_confirmation(
+        login, institution_clerk, open_plan):
+    client = login(institution_clerk)
+    rows = [good_row(i) for i in range(5)]
+    rows[2][6] = "12345"
+    page = client.get(upload(client, open_plan, xlsx(rows))["Location"]).content.decode()
+    assert "<td class=\"text-end\">4</td><td>手机号</td><td>手机号“12345”应为以1开头的11位数字</td>" in page
+    assert "确认导入" not in page
+
+
+@pytest.mark.parametrize(("content", "name", "message"), [
+    (b"%PDF-1.4 not a workbook", "报名.xlsx", "文件不是Excel工作簿"),
+    (b"", "报名.xlsx", "文件为空"),
+    (b"PK\x03\x04 but not a real zip", "报名.xlsx", "无法读取该Excel文件"),
+])
+def test_a_file_that_is_not_a_readable_workbook_gets_a_clear_message(
+        login, institution_clerk, open_plan, content, name, message):
+    response = upload(login(institution_clerk), open_plan, content, name)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert Application.objects.count() == 0
+
+
+def test_a_header_only_file_is_refused_as_having_no_data_rows(login, institution_clerk, open_plan):
+    response = upload(login(institution_clerk), open_plan, xlsx([]))
+    assert response.status_code == 400 and "没有数据行" in response.content.decode()
+
+
+def test_missing_columns_are_named(login, institution_clerk, open_plan):
+    header = [t for t in HEADER if t not in {"手机号", "报考项目"}]
+    response = upload(login(institution_clerk), open_plan, xlsx([["张三"] * len(header)], header=header))
+    assert response.status_code == 400
+    assert "缺少必需的列：手机号、报考项目" in response.content.decode()
+
+
+def test_a_50_mb_upload_is_refused_by_its_size_before_it_is_read(login, institution_clerk, open_plan):
+    client = login(institution_clerk)
+    response = client.post(f"/registration/import/?plan={open_plan.pk}",
+                           {"plan": open_plan.pk, "file": SimpleUploadedFile("big.xlsx", b"PK\x03\x04" * (50 << 18))})
+    assert response.status_code == 413
+    assert "文件过大" in response.content.decode() and "上限为 20 MB" in response.content.decode()
+
+
+def test_more_rows_than_the_limit_are_refused(open_plan, tmp_path, monkeypatch):
+    monkeypatch.setattr(imports, "MAX_ROWS", 3)
+    with pytest.raises(imports.ImportRefused, match="数据行过多（4行）"):
+        imports.import_validate(plan=open_plan, path=stored(xlsx([good_row(i) for i in range(4)]), tmp_path))
+
+
+def test_a_closed_plan_takes_no_import(open_plan, institution_clerk, tmp_path):
+    open_plan.status = open_plan.Status.REGISTRATION_CLOSED
+    open_plan.save()
+    with pytest.raises(imports.ImportRefused, match="不接受报名"):
+        imports.import_commit(plan=open_plan, path=stored(xlsx([good_row(1)]), tmp_path), by=institution_clerk)
+
+
+# --- outsiders ---------------------------------------------------------------------------------
+
+def test_another_institutions_clerk_cannot_import_into_the_plan(login, other_institution_clerk, open_plan):
+    client = login(other_institution_clerk)
+    assert client.get(f"/registration/import/template/?plan={open_plan.pk}").status_code == 404
+    assert upload(client, open_plan, xlsx([good_row(1)])).status_code == 404
+    assert Application.objects.count() == 0
+
+
+def test_a_candidate_and_a_center_reviewer_are_refused(login, candidate, chengdu_reviewer, open_plan):
+    assert upload(login(candidate), open_plan, xlsx([good_row(1)])).status_code == 403
+    reviewer = login(chengdu_reviewer)
+    assert reviewer.get(f"/registration/import/?plan={open_plan.pk}").status_code == 403
+    assert upload(reviewer, open_plan, xlsx([good_row(1)])).status_code == 403
+
+
+def test_another_clerk_cannot_confirm_an_upload_that_is_not_theirs(
+        login, institution_clerk, institution_admin, open_plan):
+    location = upload(login(institution_clerk), open_plan, xlsx([good_row(1)]))["Location"]
+    assert login(institution_admin).post(location + "confirm/").status_code == 404
+    assert Application.objects.count() == 0
+
+
+def test_a_forged_token_is_not_found(login, institution_clerk, open_plan):
+    client = login(institution_clerk)
+    assert client.get("/registration/import/not-a-token/").status_code == 404
+    assert client.post("/registration/import/not-a-token/confirm/").status_code == 404
+
+
+# --- large files in the background -------------------------------------------------------------
+
+def run_worker_once():
+    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_file_is_checked_and_imported_in_the_background_with_progress(
+        login, institution_clerk, open_plan, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client = login(institution_clerk)
+    content = xlsx([good_row(i) for i in range(imports.BACKGROUND_ROWS + 500)])
+    location = upload(client, open_plan, content)["Location"]
+    waiting = client.get(location).content.decode()
+    assert "正在后台逐行校验" in waiting and 'hx-trigger="every 1s"' in waiting
+
+    run_worker_once()
+    checked = client.get(location).content.decode()
+    assert 'id="count-new">2500<' in checked and "确认导入" in checked and "hx-trigger" not in checked
+
+    started = client.post(location + "confirm/")
+    assert started["Location"].startswith("/tasks/")
+    run_worker_once()
+    assert Application.objects.filter(plan=open_plan).count() == 2500
+    job = JobProgress.objects.get(task_id=started["Location"].split("/")[2])
+    assert (job.done, job.total) == (2500, 2500) and "新增报名2500条" in job.message
+    assert "导入完成" in client.get(started["Location"]).content.decode()
