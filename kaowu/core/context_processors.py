@@ -10,6 +10,10 @@ def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
+    if user.role == Role.CANDIDATE:
+        items = [("我的报名", reverse("candidate_home")), ("考核公告", reverse("announcement_list"))]
+        path = request.path
+        return {"nav_items": [(label, url, path.startswith(url)) for label, url in items]}
     items = [("首页", reverse("home"))]
     if user.role in OFFICE_ROLES:
         items += [

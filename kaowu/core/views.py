@@ -32,6 +32,8 @@ def healthz(request):
 
 @login_required
 def home(request):
+    if request.user.role == Role.CANDIDATE:
+        return redirect("candidate_home")  # a candidate's home is their own applications
     today: date = timezone.localdate()
     overview = selectors.home_overview(user=request.user, today=today)
     return render(request, "core/home.html", {"overview": overview, "Role": Role})

@@ -77,3 +77,14 @@ def test_non_admins_are_refused_the_audit_list(request, login, outsider):
 def test_a_reversed_date_range_is_explained(login, province_admin):
     page = login(province_admin).get("/audit/?date_from=2026-11-20&date_to=2026-11-01").content.decode()
     assert "起始日期不能晚于截止日期" in page
+
+
+def test_a_candidates_id_number_username_is_masked_in_the_audit_list(login, province_admin, chengdu_institution):
+    from conftest import make_user
+    from kaowu.accounts.models import Role
+
+    person = make_user("11010519491231002X", Role.CANDIDATE, chengdu_institution, "张三")
+    audit_record(action="demo.candidate", actor=person, target=person)
+    page = login(province_admin).get("/audit/?action=demo.candidate").content.decode()
+    rows = page[page.index("<tbody>"):page.index("</tbody>")]
+    assert "110105********002X" in rows and "11010519491231002X" not in rows
