@@ -3,22 +3,12 @@ from django.db.models import Q
 
 from kaowu.catalog.models import Occupation, SpecialItem, Subject
 from kaowu.catalog.models.catalogue import LEVEL_LABELS
+from kaowu.core.forms import bootstrap
 from kaowu.plans.models import Plan, PlanItem
 from kaowu.sites.models import Room, Site
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-
-
-def _bootstrap(form: forms.Form) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
-            widget.attrs.setdefault("class", "form-select")
-        else:
-            widget.attrs.setdefault("class", "form-control")
 
 
 class PlanForm(forms.ModelForm):
@@ -42,7 +32,7 @@ class PlanForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["sites"].queryset = Site.objects.filter(institution=institution, is_active=True)
         self.fields["sites"].required = True
-        _bootstrap(self)
+        bootstrap(self)
         self.fields["sites"].widget.attrs["class"] = "list-unstyled"
 
 
@@ -57,7 +47,7 @@ class PlanItemForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _bootstrap(self)
+        bootstrap(self)
 
     def clean(self):
         data = super().clean()
@@ -103,7 +93,7 @@ class SessionForm(forms.Form):
                 scheme__level__in=[i.level for i in items if i.level])
         ).select_related("scheme")
         self.fields["rooms"].queryset = Room.objects.filter(site__in=plan.sites.all()).select_related("site")
-        _bootstrap(self)
+        bootstrap(self)
         self.fields["rooms"].widget.attrs["class"] = "list-unstyled"
 
 
@@ -136,4 +126,4 @@ class ChangeRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["session"].queryset = plan.sessions.select_related("item__occupation", "item__special_item",
                                                                        "subject")
-        _bootstrap(self)
+        bootstrap(self)

@@ -2,10 +2,11 @@
 
 from django import forms
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 
 from kaowu.accounts.models import Role, User
 from kaowu.catalog.models.catalogue import LEVEL_LABELS
+from kaowu.core.forms import bootstrap
 from kaowu.registration.models import ApplicationDocument, EducationLevel, Gender, IdType
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -18,28 +19,6 @@ DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 # What each allowed suffix must start with: the upload is untrusted and is served back to reviewers.
 DOCUMENT_MAGIC = {".pdf": (b"%PDF",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",),
                   ".png": (b"\x89PNG\r\n\x1a\n",)}
-
-
-def bootstrap(form: forms.Form) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
-            widget.attrs.setdefault("class", "form-select")
-        else:
-            widget.attrs.setdefault("class", "form-control")
-
-
-def form_add_error(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError next to the fields it names, the rest at the top of the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in form.fields and field != NON_FIELD_ERRORS else None
-            for item in errors:
-                form.add_error(target, item.messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 class SignupForm(forms.Form):

@@ -23,7 +23,9 @@ from django.views.decorators.http import require_POST
 from kaowu.accounts.models import Role, User
 from kaowu.accounts.services import user_create
 from kaowu.catalog.policy import policy_active
-from kaowu.core.errors import PermissionRefused, RuleViolation
+from kaowu.core.actions import service_action as _act
+from kaowu.core.errors import PermissionRefused
+from kaowu.core.forms import form_add_error
 from kaowu.core.permissions import role_required
 from kaowu.core.services import audit_record
 from kaowu.portal.forms import (
@@ -33,7 +35,6 @@ from kaowu.portal.forms import (
     PhotoForm,
     SignupForm,
     WithdrawForm,
-    form_add_error,
 )
 from kaowu.portal.selectors import announcements_open
 from kaowu.registration import services
@@ -94,23 +95,6 @@ def application_document_add(*, application: Application, by: User, kind: str, u
 
 def _candidate_of(user: User) -> Candidate | None:
     return Candidate.objects.filter(user=user).first()
-
-
-def _act(request, call, success: str) -> bool:
-    """Call a service from a button; a refusal becomes a message (with its rule id)."""
-    try:
-        with transaction.atomic():
-            call()
-    except RuleViolation as exc:
-        messages.error(request, str(exc))
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    except PermissionRefused as exc:
-        raise PermissionDenied(exc.message) from exc
-    else:
-        messages.success(request, success)
-        return True
-    return False
 
 
 def _safe_next(request) -> str:

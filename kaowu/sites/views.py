@@ -17,7 +17,9 @@ from django.views.decorators.http import require_POST
 
 from kaowu.accounts.models import Role
 from kaowu.catalog.policy import policy_active
+from kaowu.core.actions import service_action as _act
 from kaowu.core.errors import PermissionRefused, RuleViolation
+from kaowu.core.forms import form_add_error
 from kaowu.core.permissions import role_required
 from kaowu.sites import selectors, services
 from kaowu.sites.forms import (
@@ -30,7 +32,6 @@ from kaowu.sites.forms import (
     SiteEditForm,
     SiteForm,
     UnifiedApplicationForm,
-    form_add_error,
 )
 from kaowu.sites.models import ReviewStatus, Site
 
@@ -54,23 +55,6 @@ def _run(form, call):
     except PermissionRefused as exc:
         raise PermissionDenied(exc.message) from exc
     return None
-
-
-def _act(request, call, success: str) -> bool:
-    """Call a service from a button (no form of its own); the refusal becomes a message."""
-    try:
-        with transaction.atomic():
-            call()
-    except RuleViolation as exc:
-        messages.error(request, str(exc))
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    except PermissionRefused as exc:
-        raise PermissionDenied(exc.message) from exc
-    else:
-        messages.success(request, success)
-        return True
-    return False
 
 
 def _own_sites(user):

@@ -1,0 +1,25 @@
+"""Calling a service from a button: the one place that turns refusals into messages."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from kaowu.core.errors import PermissionRefused, RuleViolation
+
+
+def service_action(request, call, success: str) -> bool:
+    """Run `call()` atomically; a refusal becomes an error message (with its rule id), a permission
+    refusal a 403, success a message. Returns whether it succeeded."""
+    try:
+        with transaction.atomic():
+            call()
+    except RuleViolation as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    except PermissionRefused as exc:
+        raise PermissionDenied(exc.message) from exc
+    else:
+        messages.success(request, success)
+        return True
+    return False
