@@ -5,14 +5,11 @@ staff only those of their scope); an object outside the scope is a 404, never a 
 ids cannot be probed. ID numbers are shown masked except in the form where they are typed.
 """
 
-import secrets
-from pathlib import PurePath
 
 from django.contrib import messages
 from django.contrib.auth import authenticate, login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,7 +19,6 @@ from django.views.decorators.http import require_POST
 
 from kaowu.accounts.models import Role, User
 from kaowu.accounts.services import user_create
-from kaowu.catalog.policy import policy_active
 from kaowu.core.actions import service_action as _act
 from kaowu.core.errors import PermissionRefused
 from kaowu.core.forms import form_add_error
@@ -38,57 +34,17 @@ from kaowu.portal.forms import (
 )
 from kaowu.portal.selectors import announcements_open
 from kaowu.registration import services
-from kaowu.registration.models import Application, ApplicationDocument, Candidate
-from kaowu.registration.photos import PhotoError, photo_normalise
+from kaowu.registration.models import Application, Candidate
+from kaowu.registration.photos import PhotoError
 from kaowu.registration.selectors import application_get_for_user, applications_visible_to
 
 Status = Application.Status
 # The candidate may still change what they hand in (photo, documents) and submit.
-EDITABLE = {Status.DRAFT, Status.RETURNED}
+EDITABLE = services.EDITABLE_BY_CANDIDATE
 # Reasons are shown to the candidate when the application came back or was refused.
 WITH_REASON = {Status.RETURNED, Status.REJECTED}
 MSG_ALREADY_REGISTERED = "该证件号码已注册，请直接登录"
 MSG_REGISTERED_BY_INSTITUTION = "该证件号码已由报名机构登记为考生，请联系报名机构开通账号"
-
-
-# --- writes that belong in registration.services ------------------------------------------------
-# They live here only because this change may not touch registration/services.py; they follow
-# the service conventions (keyword-only, atomic, audited) so that moving them is a cut and paste.
-
-@transaction.atomic
-def candidate_photo_set(*, candidate: Candidate, by: User, data: bytes) -> Candidate:
-    """Store the photo normalised to the policy's R-FJ-4 format; raises PhotoError with the reason."""
-    if candidate.user_id != by.pk:
-        raise PermissionRefused("只能上传本人的照片")
-    if candidate.applications.filter(status__in=services.HOLDING_PLACE).exists():
-        raise ValidationError("照片已随报名提交审核，不能自行更换；如需更换请联系报名机构")
-    policy = policy_active()
-    jpeg = photo_normalise(data, width=policy.photo_width_px, height=policy.photo_height_px,
-                           max_kb=policy.photo_max_kb)
-    old = candidate.photo.name if candidate.photo else ""
-    # A random name: the file name must not carry the ID number or the name.
-    candidate.photo.save(f"{candidate.pk}-{secrets.token_hex(8)}.jpg", ContentFile(jpeg), save=True)
-    if old:
-        name = old
-        transaction.on_commit(lambda: candidate.photo.storage.delete(name))
-    audit_record(action="candidate.photo", actor=by, target=candidate,
-                 after={"bytes": len(jpeg), "width": policy.photo_width_px, "height": policy.photo_height_px})
-    return candidate
-
-
-@transaction.atomic
-def application_document_add(*, application: Application, by: User, kind: str, upload) -> ApplicationDocument:
-    services._require_candidate_or_staff(by, application)
-    if application.status not in EDITABLE:
-        raise ValidationError(f"报名当前状态为“{application.get_status_display()}”，不能再上传材料")
-    original = PurePath(upload.name).name[:200]
-    document = ApplicationDocument(application=application, kind=kind, name=original)
-    document.file.save(f"{application.pk}-{secrets.token_hex(8)}{PurePath(original).suffix.lower()}", upload,
-                       save=False)
-    document.save()
-    audit_record(action="application.document_add", actor=by, target=document,
-                 organisation=application.plan.institution, after={"kind": kind, "name": original})
-    return document
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -221,7 +177,7 @@ def candidate_photo(request, application_id: int):
     form = PhotoForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            candidate_photo_set(candidate=application.candidate, by=request.user,
+            services.candidate_photo_set(candidate=application.candidate, by=request.user,
                                 data=form.cleaned_data["photo"].read())
         except PhotoError as exc:
             form.add_error("photo", f"{exc.message}（规则 {exc.rule_id}）")
@@ -245,7 +201,7 @@ def candidate_document(request, application_id: int):
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            application_document_add(application=application, by=request.user, kind=form.cleaned_data["kind"],
+            services.application_document_add(application=application, by=request.user, kind=form.cleaned_data["kind"],
                                      upload=form.cleaned_data["file"])
         except ValidationError as exc:
             form_add_error(form, exc)

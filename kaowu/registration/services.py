@@ -4,22 +4,27 @@ Every transition goes through `application_transition`, which knows the allowed 
 the audit event; each service checks that the right role of the right organisation acts.
 """
 
+import secrets
 from datetime import date
 from decimal import Decimal
+from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from kaowu.accounts.models import Role, User
 from kaowu.catalog.eligibility import LevelNotOffered, ProfileError, UnknownOccupation, eligibility_evaluate
+from kaowu.catalog.policy import policy_active
 from kaowu.catalog.selectors import fee_for
 from kaowu.core.errors import PermissionRefused, RuleViolation
 from kaowu.core.ids import id_check
 from kaowu.core.services import audit_record, snapshot
 from kaowu.plans.models import Plan, PlanItem
-from kaowu.registration.models import Application, Candidate, IdType, Payment, Refund
+from kaowu.registration.models import Application, ApplicationDocument, Candidate, IdType, Payment, Refund
+from kaowu.registration.photos import photo_normalise
 
 Status = Application.Status
 COMMITMENT_VERSION = "2024-1"
@@ -281,3 +286,45 @@ def plan_counts_by_item(plan: Plan) -> dict[int, int]:
     rows = (PlanItem.objects.filter(plan=plan)
             .annotate(n=Count("applications", filter=Q(applications__status__in=HOLDING_PLACE))))
     return {row.pk: row.n for row in rows}
+
+
+# --- photo and documents -------------------------------------------------------------------------
+
+# The candidate may still change what they hand in (photo, documents) and submit.
+EDITABLE_BY_CANDIDATE = {Status.DRAFT, Status.RETURNED}
+
+
+@transaction.atomic
+def candidate_photo_set(*, candidate: Candidate, by: User, data: bytes) -> Candidate:
+    """Store the photo normalised to the policy's R-FJ-4 format; raises PhotoError with the reason."""
+    if candidate.user_id != by.pk:
+        raise PermissionRefused("只能上传本人的照片")
+    if candidate.applications.filter(status__in=HOLDING_PLACE).exists():
+        raise ValidationError("照片已随报名提交审核，不能自行更换；如需更换请联系报名机构")
+    policy = policy_active()
+    jpeg = photo_normalise(data, width=policy.photo_width_px, height=policy.photo_height_px,
+                           max_kb=policy.photo_max_kb)
+    old = candidate.photo.name if candidate.photo else ""
+    # A random name: the file name must not carry the ID number or the name.
+    candidate.photo.save(f"{candidate.pk}-{secrets.token_hex(8)}.jpg", ContentFile(jpeg), save=True)
+    if old:
+        name = old
+        transaction.on_commit(lambda: candidate.photo.storage.delete(name))
+    audit_record(action="candidate.photo", actor=by, target=candidate,
+                 after={"bytes": len(jpeg), "width": policy.photo_width_px, "height": policy.photo_height_px})
+    return candidate
+
+
+@transaction.atomic
+def application_document_add(*, application: Application, by: User, kind: str, upload) -> ApplicationDocument:
+    _require_candidate_or_staff(by, application)
+    if application.status not in EDITABLE_BY_CANDIDATE:
+        raise ValidationError(f"报名当前状态为“{application.get_status_display()}”，不能再上传材料")
+    original = PurePath(upload.name).name[:200]
+    document = ApplicationDocument(application=application, kind=kind, name=original)
+    document.file.save(f"{application.pk}-{secrets.token_hex(8)}{PurePath(original).suffix.lower()}", upload,
+                       save=False)
+    document.save()
+    audit_record(action="application.document_add", actor=by, target=document,
+                 organisation=application.plan.institution, after={"kind": kind, "name": original})
+    return document

@@ -77,7 +77,7 @@ def draft_for(candidate: Candidate, item) -> Application:
 
 
 def with_photo(candidate: Candidate) -> Candidate:
-    from kaowu.portal.views_candidate import candidate_photo_set
+    from kaowu.registration.services import candidate_photo_set
 
     return candidate_photo_set(candidate=candidate, by=candidate.user, data=portrait_png())
 
