@@ -7,16 +7,23 @@ from django.db import transaction
 from kaowu.core.errors import PermissionRefused, RuleViolation
 
 
+def refusal_messages(exc: Exception) -> list[str]:
+    """The Chinese text(s) of a service's refusal (a RuleViolation names its rule id)."""
+    if isinstance(exc, ValidationError):
+        return exc.messages
+    if isinstance(exc, RuleViolation):
+        return [str(exc)]
+    return [getattr(exc, "message", str(exc))]
+
+
 def service_action(request, call, success: str) -> bool:
     """Run `call()` atomically; a refusal becomes an error message (with its rule id), a permission
     refusal a 403, success a message. Returns whether it succeeded."""
     try:
         with transaction.atomic():
             call()
-    except RuleViolation as exc:
-        messages.error(request, str(exc))
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+    except (RuleViolation, ValidationError) as exc:
+        messages.error(request, "；".join(refusal_messages(exc)))
     except PermissionRefused as exc:
         raise PermissionDenied(exc.message) from exc
     else:

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 
 from kaowu.catalog.models import AssessmentType
+from kaowu.catalog.models.catalogue import OCCUPATION_LEVEL_OR_SPECIAL_ITEM
 from kaowu.core.models import BaseModel
 
 
@@ -131,8 +132,7 @@ class PlanItem(BaseModel):
         verbose_name_plural = "计划项目"
         constraints = [
             models.CheckConstraint(
-                condition=Q(occupation__isnull=False, level__isnull=False, special_item__isnull=True)
-                | Q(occupation__isnull=True, level__isnull=True, special_item__isnull=False),
+                condition=OCCUPATION_LEVEL_OR_SPECIAL_ITEM,
                 name="plan_item_is_an_occupation_level_or_a_special_item",
             ),
         ]

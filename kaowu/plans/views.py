@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kaowu.accounts.models import OFFICE_ROLES, Role
+from kaowu.core.actions import refusal_messages, service_action
 from kaowu.core.errors import PermissionRefused, RuleViolation
 from kaowu.core.permissions import role_required
 from kaowu.plans import selectors, services
@@ -16,12 +17,6 @@ from kaowu.plans.models import Plan
 
 STAFF = (Role.INSTITUTION_ADMIN, Role.INSTITUTION_CLERK)
 REVIEWERS = (Role.CITY_REVIEWER, Role.PROVINCE_ADMIN)
-
-
-def _errors(exc: Exception) -> list[str]:
-    if isinstance(exc, ValidationError):
-        return exc.messages
-    return [str(exc)] if isinstance(exc, RuleViolation) else [getattr(exc, "message", str(exc))]
 
 
 @role_required(*OFFICE_ROLES)
@@ -52,7 +47,7 @@ def plan_create(request):
                 plan = services.plan_create(institution=institution, by=request.user, sites=sites,
                                             items=item_rows, **data)
         except (ValidationError, RuleViolation, PermissionRefused) as exc:
-            for message in _errors(exc):
+            for message in refusal_messages(exc):
                 form.add_error(None, message)
         else:
             messages.success(request, "计划已保存为草稿。请添加考试场次，然后报备。")
@@ -89,15 +84,10 @@ def session_add_view(request, plan_id: int):
     form = SessionForm(request.POST, plan=plan)
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            services.session_add(plan=plan, by=request.user, item=data["item"], day=data["date"],
-                                 start=data["start"], end=data["end"], subject=data["subject"],
-                                 rooms=list(data["rooms"]))
-        except (ValidationError, PermissionRefused) as exc:
-            for message in _errors(exc):
-                messages.error(request, message)
-        else:
-            messages.success(request, "已添加考试场次。")
+        service_action(request, lambda: services.session_add(
+            plan=plan, by=request.user, item=data["item"], day=data["date"], start=data["start"], end=data["end"],
+            subject=data["subject"], rooms=list(data["rooms"]),
+        ), "已添加考试场次。")
     else:
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
@@ -109,13 +99,8 @@ def session_add_view(request, plan_id: int):
 @role_required(*STAFF)
 def plan_file_view(request, plan_id: int):
     plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
-    try:
-        services.plan_file(plan=plan, by=request.user, today=timezone.localdate())
-    except (ValidationError, RuleViolation, PermissionRefused) as exc:
-        for message in _errors(exc):
-            messages.error(request, message)
-    else:
-        messages.success(request, f"计划已报备{plan.reviewing_center.name}，等待审核。")
+    service_action(request, lambda: services.plan_file(plan=plan, by=request.user, today=timezone.localdate()),
+                   f"计划已报备{plan.reviewing_center.name}，等待审核。")
     return redirect("plan_detail", plan_id=plan.pk)
 
 
@@ -129,17 +114,14 @@ def plan_review(request, plan_id: int):
             messages.error(request, message)
         return redirect("plan_detail", plan_id=plan.pk)
     data = form.cleaned_data
-    try:
-        if data["decision"] == "approve":
-            services.plan_approve(plan=plan, by=request.user, today=timezone.localdate(),
-                                  approve_schedule_exception=data["approve_schedule_exception"])
-            messages.success(request, "计划已批准，公告已发布。")
-        else:
-            services.plan_return(plan=plan, by=request.user, reason=data["reason"])
-            messages.success(request, "计划已退回。")
-    except (ValidationError, RuleViolation, PermissionRefused) as exc:
-        for message in _errors(exc):
-            messages.error(request, message)
+    if data["decision"] == "approve":
+        service_action(request, lambda: services.plan_approve(
+            plan=plan, by=request.user, today=timezone.localdate(),
+            approve_schedule_exception=data["approve_schedule_exception"],
+        ), "计划已批准，公告已发布。")
+    else:
+        service_action(request, lambda: services.plan_return(plan=plan, by=request.user, reason=data["reason"]),
+                       "计划已退回。")
     return redirect("plan_detail", plan_id=plan.pk)
 
 
@@ -147,13 +129,7 @@ def plan_review(request, plan_id: int):
 @role_required(*STAFF)
 def plan_open_view(request, plan_id: int):
     plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
-    try:
-        services.plan_open_registration(plan=plan, by=request.user)
-    except (ValidationError, RuleViolation, PermissionRefused) as exc:
-        for message in _errors(exc):
-            messages.error(request, message)
-    else:
-        messages.success(request, "已开放报名。")
+    service_action(request, lambda: services.plan_open_registration(plan=plan, by=request.user), "已开放报名。")
     return redirect("plan_detail", plan_id=plan.pk)
 
 
@@ -164,16 +140,12 @@ def plan_change_create(request, plan_id: int):
     form = ChangeRequestForm(request.POST, plan=plan)
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            services.plan_change_request(plan=plan, by=request.user, reason=data["reason"], sessions=[{
+        service_action(request, lambda: services.plan_change_request(
+            plan=plan, by=request.user, reason=data["reason"], sessions=[{
                 "id": data["session"].pk, "date": data["date"].isoformat(),
                 "start": data["start"].strftime("%H:%M"), "end": data["end"].strftime("%H:%M"),
-            }])
-        except (ValidationError, PermissionRefused) as exc:
-            for message in _errors(exc):
-                messages.error(request, message)
-        else:
-            messages.success(request, "变更申请已提交，中心批准前计划保持原安排（R-CQ-8）。")
+            }],
+        ), "变更申请已提交，中心批准前计划保持原安排（R-CQ-8）。")
     else:
         problems = "；".join(e for errors in form.errors.values() for e in errors)
         messages.error(request, f"变更申请填写不完整：{problems}")
@@ -185,14 +157,11 @@ def plan_change_create(request, plan_id: int):
 def plan_change_review(request, plan_id: int, change_id: int):
     plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
     change = get_object_or_404(plan.change_requests, pk=change_id)
-    try:
-        if request.POST.get("decision") == "approve":
-            services.plan_change_approve(change=change, by=request.user)
-            messages.success(request, "已批准变更，计划已按新安排更新。")
-        else:
-            services.plan_change_reject(change=change, by=request.user, reason=request.POST.get("reason", ""))
-            messages.success(request, "已驳回变更申请。")
-    except (ValidationError, PermissionRefused) as exc:
-        for message in _errors(exc):
-            messages.error(request, message)
+    if request.POST.get("decision") == "approve":
+        service_action(request, lambda: services.plan_change_approve(change=change, by=request.user),
+                       "已批准变更，计划已按新安排更新。")
+    else:
+        service_action(request, lambda: services.plan_change_reject(
+            change=change, by=request.user, reason=request.POST.get("reason", ""),
+        ), "已驳回变更申请。")
     return redirect("plan_detail", plan_id=plan.pk)

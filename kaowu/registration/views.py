@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
 from kaowu.accounts.models import OFFICE_ROLES, Role
+from kaowu.core.actions import refusal_messages, service_action
 from kaowu.core.errors import PermissionRefused, RuleViolation
 from kaowu.core.permissions import role_required
 from kaowu.core.services import audit_record
@@ -24,12 +25,6 @@ from kaowu.registration.models import Application, Payment
 STAFF = (Role.INSTITUTION_ADMIN, Role.INSTITUTION_CLERK)
 REVIEWERS = (Role.CITY_REVIEWER, Role.PROVINCE_ADMIN)
 REFUSALS = (ValidationError, RuleViolation, PermissionRefused)
-
-
-def _message(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return "；".join(exc.messages)
-    return str(exc) if isinstance(exc, RuleViolation) else exc.message
 
 
 def _filtered(request):
@@ -80,17 +75,14 @@ def application_detail(request, application_id: int):
 @role_required(*STAFF)
 def application_institution_review(request, application_id: int):
     application = selectors.application_get_for_user(user=request.user, application_id=application_id)
-    try:
-        if request.POST.get("decision") == "approve":
-            services.application_institution_approve(application=application, by=request.user,
-                                                     originals_seen=request.POST.get("originals_seen") == "on")
-            messages.success(request, "初审通过，已提交中心复核。")
-        else:
-            services.application_return(application=application, by=request.user,
-                                        reason=request.POST.get("reason", ""))
-            messages.success(request, "已退回考生修改。")
-    except REFUSALS as exc:
-        messages.error(request, _message(exc))
+    if request.POST.get("decision") == "approve":
+        service_action(request, lambda: services.application_institution_approve(
+            application=application, by=request.user, originals_seen=request.POST.get("originals_seen") == "on",
+        ), "初审通过，已提交中心复核。")
+    else:
+        service_action(request, lambda: services.application_return(
+            application=application, by=request.user, reason=request.POST.get("reason", ""),
+        ), "已退回考生修改。")
     return redirect("application_detail", application_id=application.pk)
 
 
@@ -98,16 +90,13 @@ def application_institution_review(request, application_id: int):
 @role_required(*REVIEWERS)
 def application_center_review(request, application_id: int):
     application = selectors.application_get_for_user(user=request.user, application_id=application_id)
-    try:
-        if request.POST.get("decision") == "approve":
-            services.application_center_approve(application=application, by=request.user)
-            messages.success(request, "复核通过。")
-        else:
-            services.application_center_reject(application=application, by=request.user,
-                                               reason=request.POST.get("reason", ""))
-            messages.success(request, "复核不通过，已通知考生。")
-    except REFUSALS as exc:
-        messages.error(request, _message(exc))
+    if request.POST.get("decision") == "approve":
+        service_action(request, lambda: services.application_center_approve(application=application,
+                                                                            by=request.user), "复核通过。")
+    else:
+        service_action(request, lambda: services.application_center_reject(
+            application=application, by=request.user, reason=request.POST.get("reason", ""),
+        ), "复核不通过，已通知考生。")
     return redirect("application_detail", application_id=application.pk)
 
 
@@ -115,13 +104,10 @@ def application_center_review(request, application_id: int):
 @role_required(*STAFF)
 def payment_record(request, application_id: int):
     application = selectors.application_get_for_user(user=request.user, application_id=application_id)
-    try:
-        services.payment_record(application=application, by=request.user,
-                                method=request.POST.get("method", "cash"),
-                                receipt_number=request.POST.get("receipt_number", ""))
-        messages.success(request, "已登记缴费。")
-    except REFUSALS as exc:
-        messages.error(request, _message(exc))
+    service_action(request, lambda: services.payment_record(
+        application=application, by=request.user, method=request.POST.get("method", "cash"),
+        receipt_number=request.POST.get("receipt_number", ""),
+    ), "已登记缴费。")
     return redirect("application_detail", application_id=application.pk)
 
 
@@ -148,7 +134,7 @@ def application_bulk(request):
                 else:
                     raise ValidationError("请选择批量操作")
     except REFUSALS as exc:
-        messages.error(request, f"批量操作未执行（全部保持原状）：{_message(exc)}")
+        messages.error(request, f"批量操作未执行（全部保持原状）：{'；'.join(refusal_messages(exc))}")
     else:
         messages.success(request, f"已处理 {len(applications)} 条报名。")
     return redirect(request.POST.get("next") or "application_list")

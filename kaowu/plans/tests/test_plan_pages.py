@@ -87,3 +87,22 @@ def test_outsiders_are_refused_a_plan(request, catalogue, login, institution_cle
     client = login(request.getfixturevalue(outsider))
     assert client.get(f"/plans/{plan.pk}/").status_code in {403, 404}
     assert client.post(f"/plans/{plan.pk}/file/").status_code in {403, 404}
+
+
+def test_r_cq_8_another_citys_reviewer_cannot_decide_a_change_request(catalogue, login, institution_clerk,
+                                                                      chengdu_reviewer, mianyang_reviewer, site):
+    plan = make_plan(institution_clerk, site, sessions=[future_monday(8)])
+    services.plan_file(plan=plan, by=institution_clerk, today=timezone.localdate())
+    services.plan_approve(plan=plan, by=chengdu_reviewer, today=timezone.localdate())
+    session = plan.sessions.get()
+    change = services.plan_change_request(
+        plan=plan, by=institution_clerk, reason="考场检修",
+        sessions=[{"id": session.pk, "date": future_monday(9).isoformat(), "start": "14:00", "end": "15:00"}],
+    )
+    response = login(mianyang_reviewer).post(f"/plans/{plan.pk}/changes/{change.pk}/review/", {"decision": "approve"})
+    assert response.status_code == 404
+    change.refresh_from_db()
+    assert change.status == change.Status.PENDING
+    login(chengdu_reviewer).post(f"/plans/{plan.pk}/changes/{change.pk}/review/", {"decision": "approve"})
+    change.refresh_from_db()
+    assert change.status == change.Status.APPROVED
