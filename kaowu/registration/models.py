@@ -177,3 +177,58 @@ class Refund(BaseModel):
 
     def __str__(self) -> str:
         return f"退费 {self.amount}元"
+
+
+class PlanCommitment(BaseModel):
+    """The institution's signed commitment for a plan (R-LN-3, R-SC24-7): kaowu generates the PDF
+    with the counts per occupation and level, the institution signs, scans and uploads it."""
+
+    plan = models.OneToOneField("plans.Plan", verbose_name="考核计划", on_delete=models.PROTECT,
+                                related_name="commitment")
+    counts = models.JSONField("承诺人数", default=list,
+                              help_text="签署时的人数：[{\"item\": 项目, \"level\": 级别, \"count\": 人数}]")
+    text_version = models.CharField("承诺书版本", max_length=20)
+    signed_file = models.FileField("已签章承诺书", upload_to="commitments/%Y/")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField("上传时间")
+
+    class Meta:
+        verbose_name = "机构承诺书"
+        verbose_name_plural = "机构承诺书"
+
+    def __str__(self) -> str:
+        return f"{self.plan} 承诺书"
+
+
+class CandidateChangeRequest(BaseModel):
+    """After submission a candidate's data changes only through a request the center approves
+    (R-LN-5b); on approval the candidate record itself changes, so later documents show it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审核"
+        APPROVED = "approved", "已同意"
+        REJECTED = "rejected", "未同意"
+
+    application = models.ForeignKey(Application, verbose_name="报名", on_delete=models.PROTECT,
+                                    related_name="change_requests")
+    candidate = models.ForeignKey(Candidate, verbose_name="考生", on_delete=models.PROTECT,
+                                  related_name="change_requests")
+    changes = models.JSONField("变更内容", help_text="{字段: {\"old\": 原值, \"new\": 新值}}")
+    reason = models.CharField("变更原因", max_length=200)
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT,
+                                     related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField("审核时间", null=True, blank=True)
+    decision_reason = models.CharField("审核意见", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "考生信息变更申请"
+        verbose_name_plural = "考生信息变更申请"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.candidate.name} 信息变更"
