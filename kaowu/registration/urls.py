@@ -13,4 +13,6 @@ urlpatterns = [
          name="application_center_review"),
     path("applications/<int:application_id>/payment/", views.payment_record, name="payment_record"),
     path("import/", include("kaowu.registration.urls_import")),
+    path("documents/", include("kaowu.registration.urls_documents")),
+    path("changes/", include("kaowu.registration.urls_changes")),
 ]
