@@ -161,6 +161,8 @@ class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label="材料类别", choices=ApplicationDocument.Kind.choices)
     file = forms.FileField(label="文件", help_text="PDF、JPG 或 PNG，不超过10MB。",
                            widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
+    title = forms.CharField(label="论文题目", max_length=60, required=False,
+                            help_text="仅上传综合评审论文时填写；论文须为 PDF，系统按 级别+身份证号+姓名+题目 命名。")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

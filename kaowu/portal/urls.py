@@ -20,4 +20,6 @@ urlpatterns = [
     # The photo is personal data: served only to the candidate and to staff who can see the application.
     path("applications/<int:application_id>/photo.jpg", views_candidate.candidate_photo_file,
          name="candidate_photo_file"),
+    path("applications/<int:application_id>/documents/<int:document_id>/", views_candidate.application_document_file,
+         name="application_document_file"),
 ]

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from kaowu.accounts.models import Role, User
 from kaowu.accounts.services import user_create
 from kaowu.core.actions import service_action as _act
-from kaowu.core.errors import PermissionRefused
+from kaowu.core.errors import PermissionRefused, RuleViolation
 from kaowu.core.forms import form_add_error
 from kaowu.core.permissions import role_required
 from kaowu.core.services import audit_record
@@ -202,9 +202,11 @@ def candidate_document(request, application_id: int):
     if form.is_valid():
         try:
             services.application_document_add(application=application, by=request.user, kind=form.cleaned_data["kind"],
-                                     upload=form.cleaned_data["file"])
+                                               upload=form.cleaned_data["file"], title=form.cleaned_data["title"])
         except ValidationError as exc:
             form_add_error(form, exc)
+        except RuleViolation as exc:
+            form.add_error(None, str(exc))
         except PermissionRefused as exc:
             raise PermissionDenied(exc.message) from exc
         else:
@@ -257,6 +259,31 @@ def candidate_photo_file(request, application_id: int):
     except FileNotFoundError as exc:
         raise Http404("照片不存在") from exc
     response = FileResponse(handle, filename=f"photo-{application.pk}.jpg", content_type="image/jpeg")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+DOCUMENT_CONTENT_TYPES = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
+
+
+@login_required
+def application_document_file(request, application_id: int, document_id: int):
+    """A document of an application, under the name it was handed in with (a thesis under its
+    R-SC21-6b name): for the candidate and for staff who can see the application; others get a 404.
+    Staff downloads are audited: the documents carry personal data."""
+    application = application_get_for_user(user=request.user, application_id=application_id)
+    document = get_object_or_404(application.documents, pk=document_id)
+    suffix = ("." + document.file.name.rsplit(".", 1)[-1].lower()) if "." in document.file.name else ""
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("文件不存在") from exc
+    if request.user.role != Role.CANDIDATE:
+        audit_record(action="application.document_download", actor=request.user, target=document,
+                     organisation=application.plan.institution, after={"kind": document.kind})
+    response = FileResponse(handle, filename=document.name,
+                            content_type=DOCUMENT_CONTENT_TYPES.get(suffix, "application/octet-stream"))
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

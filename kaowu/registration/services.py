@@ -17,6 +17,8 @@ from django.utils import timezone
 
 from kaowu.accounts.models import Role, User
 from kaowu.catalog.eligibility import LevelNotOffered, ProfileError, UnknownOccupation, eligibility_evaluate
+from kaowu.catalog.models import Subject, SubjectKind
+from kaowu.catalog.models.catalogue import LEVEL_LABELS
 from kaowu.catalog.policy import policy_active
 from kaowu.catalog.selectors import fee_for
 from kaowu.core.errors import PermissionRefused, RuleViolation
@@ -315,13 +317,58 @@ def candidate_photo_set(*, candidate: Candidate, by: User, data: bytes) -> Candi
     return candidate
 
 
+THESIS_TITLE_MAX = 60
+# Characters a file name cannot carry on the systems the theses are passed on to.
+_FILE_NAME_FORBIDDEN = str.maketrans({c: None for c in '\\/:*?"<>|\r\n\t'})
+
+
+def item_has_review(item: PlanItem) -> bool:
+    """综合评审 applies to 技师 and 高级技师 (levels 2 and 1) and to any scheme with a review subject."""
+    if not item.occupation_id:
+        return False
+    if item.level is not None and item.level <= 2:
+        return True
+    return Subject.objects.filter(scheme__occupation_id=item.occupation_id, scheme__level=item.level,
+                                  scheme__is_active=True, kind=SubjectKind.REVIEW).exists()
+
+
+def thesis_file_name(application: Application, title: str) -> str:
+    """R-SC21-6b: 级别+身份证号+姓名+题目, e.g. 二级510104198001011234张三数控车床加工精度的控制.pdf."""
+    level = LEVEL_LABELS[application.item.level].split("/")[0]
+    candidate = application.candidate
+    return f"{level}{candidate.id_number}{candidate.name}{title}.pdf"
+
+
 @transaction.atomic
-def application_document_add(*, application: Application, by: User, kind: str, upload) -> ApplicationDocument:
+def application_document_add(*, application: Application, by: User, kind: str, upload,
+                             title: str = "") -> ApplicationDocument:
+    """Store a document; a thesis must be a PDF with a title and is named per R-SC21-6b."""
     _require_candidate_or_staff(by, application)
     if application.status not in EDITABLE_BY_CANDIDATE:
         raise ValidationError(f"报名当前状态为“{application.get_status_display()}”，不能再上传材料")
     original = PurePath(upload.name).name[:200]
-    document = ApplicationDocument(application=application, kind=kind, name=original)
+    name = original
+    if kind == ApplicationDocument.Kind.THESIS:
+        if not item_has_review(application.item):
+            raise RuleViolation("R-SC21-6b", "论文仅用于技师、高级技师的综合评审，本报名项目无需上传论文")
+        title = " ".join(title.translate(_FILE_NAME_FORBIDDEN).split())
+        if not title:
+            raise ValidationError({"title": "上传论文须填写论文题目（R-SC21-6b：文件按 级别+身份证号+姓名+题目 命名）"})
+        if len(title) > THESIS_TITLE_MAX:
+            raise ValidationError({"title": f"论文题目不超过{THESIS_TITLE_MAX}个字"})
+        head = upload.read(5)
+        upload.seek(0)
+        if head != b"%PDF-":
+            raise RuleViolation("R-SC21-6b", "论文须为 PDF 文件")
+        name = thesis_file_name(application, title)
+        # One thesis per application: a new upload replaces the earlier one.
+        for earlier in application.documents.filter(kind=kind):
+            stored = earlier.file.name
+            earlier.delete()
+            storage = earlier.file.storage
+            transaction.on_commit(lambda stored=stored, storage=storage: storage.delete(stored))
+    document = ApplicationDocument(application=application, kind=kind, name=name)
+    # The stored path is random: paths end up in logs and backups, and must not carry the ID number.
     document.file.save(f"{application.pk}-{secrets.token_hex(8)}{PurePath(original).suffix.lower()}", upload,
                        save=False)
     document.save()

@@ -112,6 +112,8 @@ def pages(province_admin, chengdu_institution, institution_clerk, objects):
         "<plan_id>": str(objects["plan"].pk),
         "<application_id>": "999999",  # the API's 404 carries the CSP too
         "<int:candidate_id>": "999999",
+        "<int:document_id>": "999999",
+        "<int:change_request_id>": "999999",
         "<str:token>": "not-a-token",
         "<organisation_id>": str(chengdu_institution.pk),  # ninja's routes
         "<user_id>": str(institution_clerk.pk),
