@@ -150,6 +150,7 @@ def _application_context(request, application: Application, **forms) -> dict:
         "show_reason": application.status in WITH_REASON and application.review_reason,
         "eligibility": eligibility, "unmet": unmet,
         "documents": application.documents.order_by("created_at"),
+        "change_requests": application.candidate.change_requests.order_by("-created_at")[:5],
         "photo_locked": application.candidate.applications.filter(status__in=services.HOLDING_PLACE).exists(),
         "can_withdraw": Status.WITHDRAWN in services.APPLICATION_TRANSITIONS[application.status],
         "commitment_text": services.COMMITMENT_TEXT,

@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404
 
 from kaowu.accounts.models import Role, User
 from kaowu.accounts.selectors import organisations_visible_to
-from kaowu.registration.models import Application
+from kaowu.registration.models import Application, Candidate, CandidateChangeRequest
 
 
 def applications_visible_to(user: User) -> QuerySet[Application]:
@@ -27,3 +27,21 @@ def applications_visible_to(user: User) -> QuerySet[Application]:
 
 def application_get_for_user(*, user: User, application_id: int) -> Application:
     return get_object_or_404(applications_visible_to(user), pk=application_id)
+
+
+def change_requests_visible_to(user: User) -> QuerySet[CandidateChangeRequest]:
+    """Change requests of the applications the user can see (R-LN-5b)."""
+    return (CandidateChangeRequest.objects.filter(application__in=applications_visible_to(user).values("pk"))
+            .select_related("candidate", "application__plan__institution", "application__item__occupation",
+                            "application__item__special_item", "requested_by", "decided_by"))
+
+
+def change_rows(change_request: CandidateChangeRequest) -> list[tuple[str, str, str]]:
+    """(field label, old, new) for display, with code lists shown by their labels."""
+    rows = []
+    for field, change in change_request.changes.items():
+        model_field = Candidate._meta.get_field(field)
+        labels = dict(model_field.choices or ())
+        rows.append((str(model_field.verbose_name), str(labels.get(change["old"], change["old"])),
+                     str(labels.get(change["new"], change["new"]))))
+    return rows
