@@ -13,11 +13,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
-from kaowu.accounts.models import OFFICE_ROLES, Role
+from kaowu.accounts.models import OFFICE_ROLES, Organisation, Role
+from kaowu.accounts.selectors import organisations_visible_to
+from kaowu.catalog.models.catalogue import LEVEL_LABELS
 from kaowu.core.actions import refusal_messages, service_action
 from kaowu.core.errors import PermissionRefused, RuleViolation
 from kaowu.core.permissions import role_required
 from kaowu.core.services import audit_record
+from kaowu.plans.models import PlanItem
 from kaowu.plans.selectors import plans_visible_to
 from kaowu.registration import selectors, services
 from kaowu.registration.models import Application, Payment
@@ -28,18 +31,41 @@ REFUSALS = (ValidationError, RuleViolation, PermissionRefused)
 
 
 def _filtered(request):
+    """The visible applications narrowed by the list's filters: status, plan, item, level, institution, text."""
     applications = selectors.applications_visible_to(request.user).select_related("plan__reviewing_center")
-    status = request.GET.get("status", "")
-    plan_id = request.GET.get("plan", "")
-    text = request.GET.get("q", "").strip()
-    if status in Application.Status.values:
-        applications = applications.filter(status=status)
-    if plan_id.isdigit():
-        applications = applications.filter(plan_id=int(plan_id))
-    if text:
+    get = request.GET
+    filters = {key: get.get(key, "").strip() for key in ("status", "plan", "item", "level", "institution", "q")}
+    if filters["status"] in Application.Status.values:
+        applications = applications.filter(status=filters["status"])
+    if filters["plan"].isdigit():
+        applications = applications.filter(plan_id=int(filters["plan"]))
+    kind, _, item_id = filters["item"].partition(":")
+    if item_id.isdigit() and kind in ("o", "s"):
+        field = "item__occupation_id" if kind == "o" else "item__special_item_id"
+        applications = applications.filter(**{field: int(item_id)})
+    if filters["level"] in {"1", "2", "3", "4", "5"}:
+        applications = applications.filter(item__level=int(filters["level"]))
+    if filters["institution"].isdigit():
+        applications = applications.filter(plan__institution_id=int(filters["institution"]))
+    if filters["q"]:
+        text = filters["q"]
         applications = applications.filter(candidate__name__contains=text) | applications.filter(
             candidate__id_number=text)
-    return applications.order_by("-submitted_at", "-id"), {"status": status, "plan": plan_id, "q": text}
+    return applications.order_by("-submitted_at", "-id"), filters
+
+
+def _filter_choices(user) -> dict:
+    """The options of the list's drop-downs, from the plans the user can see (a fixed number of queries)."""
+    plans = plans_visible_to(user)
+    items = (PlanItem.objects.filter(plan__in=plans.values("pk"))
+             .values_list("occupation_id", "occupation__name", "special_item_id", "special_item__name").distinct())
+    options = sorted({(f"o:{o}", o_name) if o else (f"s:{s}", s_name) for o, o_name, s, s_name in items},
+                     key=lambda option: option[1])
+    institutions = (organisations_visible_to(user).filter(kind=Organisation.Kind.INSTITUTION)
+                    .order_by("path").values_list("pk", "name"))
+    return {"plans": plans.order_by("-created_at")[:100], "items": options,
+            "levels": sorted(LEVEL_LABELS.items(), reverse=True),
+            "institutions": list(institutions) if user.role in REVIEWERS else []}
 
 
 @role_required(*OFFICE_ROLES)
@@ -50,7 +76,7 @@ def application_list(request):
     query.pop("page", None)
     return render(request, "registration/application_list.html", {
         "page": page, "filters": filters, "statuses": Application.Status.choices, "query": query.urlencode(),
-        "plans": plans_visible_to(request.user).order_by("-created_at")[:100],
+        **_filter_choices(request.user),
         "is_staff": request.user.role in STAFF, "is_reviewer": request.user.role in REVIEWERS,
     })
 

@@ -99,3 +99,25 @@ def test_a_candidate_is_refused_the_clerk_pages(login, candidate, institution_cl
     client = login(candidate)
     assert client.get("/registration/applications/").status_code == 403
     assert client.get(f"/registration/applications/{application.pk}/").status_code == 403
+
+
+def test_the_list_filters_by_item_level_institution_and_status(login, institution_clerk, chengdu_reviewer,
+                                                               infant_care_item, hr_item):
+    submitted(institution_clerk, infant_care_item)
+    submitted(institution_clerk, hr_item, id_number="110105199003071239", name="李四")
+    reviewer = login(chengdu_reviewer)
+
+    def names(query: str) -> set[str]:
+        page = reviewer.get(f"/registration/applications/?{query}").content.decode()
+        return {name for name in ("张三", "李四") if f">{name}</a>" in page}
+
+    assert names("") == {"张三", "李四"}
+    assert names(f"item=o:{hr_item.occupation_id}") == {"李四"}
+    assert names("level=4") == {"张三"}
+    assert names(f"institution={infant_care_item.plan.institution_id}") == {"张三", "李四"}
+    assert names(f"institution={infant_care_item.plan.institution_id + 999}") == set()
+    assert names("status=paid") == set()
+    page = reviewer.get("/registration/applications/").content.decode()
+    assert 'id="f-institution"' in page and "企业人力资源管理师" in page
+    # The institution's own clerk has no institution filter: the list is theirs only.
+    assert 'id="f-institution"' not in login(institution_clerk).get("/registration/applications/").content.decode()
