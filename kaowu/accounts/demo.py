@@ -44,12 +44,12 @@ class DemoLogin:
     organisation: str
 
 
-def _person_name(rng: random.Random) -> str:
+def person_name(rng: random.Random) -> str:
     given = rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.7 else "")
     return rng.choice(SURNAMES) + given
 
 
-def _phone(rng: random.Random) -> str:
+def phone_number(rng: random.Random) -> str:
     return rng.choice(["138", "139", "150", "158", "177", "186", "199"]) + f"{rng.randrange(10**8):08d}"
 
 
@@ -60,8 +60,8 @@ def demo_accounts_build(*, rng: random.Random, scale: int) -> list[DemoLogin]:
 
     def add_user(username: str, role: str, org: Organisation | None, *, show: bool = False):
         user = user_create(
-            username=username, role=role, full_name=_person_name(rng), organisation=org,
-            phone=_phone(rng), password_hash=password_hash,
+            username=username, role=role, full_name=person_name(rng), organisation=org,
+            phone=phone_number(rng), password_hash=password_hash,
         )
         if show:
             logins.append(DemoLogin(Role(role).label, username, org.name if org else "—"))
@@ -79,7 +79,7 @@ def demo_accounts_build(*, rng: random.Random, scale: int) -> list[DemoLogin]:
     for city_name, short, region, districts, prefix in CITIES:
         city = organisation_create(
             name=city_name, short_name=short, kind=Organisation.Kind.CITY, code=region, region_code=region,
-            parent=province, contact_name="鉴定科", contact_phone=_phone(rng),
+            parent=province, contact_name="鉴定科", contact_phone=phone_number(rng),
         )
         add_user(f"{prefix}_reviewer", Role.CITY_REVIEWER, city, show=True)
         add_user(f"{prefix}_reviewer2", Role.CITY_REVIEWER, city)
@@ -99,7 +99,7 @@ def demo_accounts_build(*, rng: random.Random, scale: int) -> list[DemoLogin]:
             inst = organisation_create(
                 name=name, kind=Organisation.Kind.INSTITUTION, code=f"{district}{index:03d}",
                 region_code=district, parent=city, address=address,
-                contact_name=_person_name(rng), contact_phone=_phone(rng),
+                contact_name=person_name(rng), contact_phone=phone_number(rng),
             )
             first = index <= 2
             tag = f"{prefix}{index:02d}"

@@ -15,6 +15,7 @@ from kaowu.catalog.demo import demo_catalogue_build
 from kaowu.catalog.policy import policy_active, policy_presets_load
 from kaowu.plans.calendar import calendar_load
 from kaowu.plans.demo import demo_plans_build
+from kaowu.registration.demo import demo_registration_build
 from kaowu.sites.demo import demo_sites_build
 
 
@@ -35,6 +36,7 @@ def demo_build(*, scale: int = 1, seed: int = 20261122) -> list[DemoLogin]:
     calendar_load()
     demo_sites_build(rng=rng)
     demo_plans_build(today=timezone.localdate())
+    demo_registration_build(rng=rng)
     return logins
 
 

@@ -61,3 +61,10 @@ def id_mask(number: str) -> str:
     if len(number) <= 10:
         return "*" * len(number)
     return number[:6] + "*" * (len(number) - 10) + number[-4:]
+
+
+def id_make(region: str, born: date, sequence: int) -> str:
+    """A valid resident ID number for demo and test data: region, birth date, a 3-digit sequence
+    (odd for 男, even for 女) and the check digit."""
+    first17 = f"{region}{born:%Y%m%d}{sequence % 1000:03d}"
+    return first17 + ric.calc_check_digit(first17 + "0")
