@@ -8,8 +8,12 @@ and column in Chinese; `import_commit` validates again inside one transaction an
 or none. Rows whose candidate already has an application for the same item of the plan count as
 "已存在" (not errors), so uploading the same file twice creates nothing new.
 
-Not imported (yet): the 申报资历 profile (工作经历/证书/学历). Imported applications are drafts
-with an empty profile; eligibility (R-LN-7) is evaluated when the application is submitted.
+The optional 申报资历 columns (学历, 开始从事本职业时间, the highest relevant certificate, 学徒期满;
+see `imports_profile`) become the application's declared profile in the eligibility engine's format.
+Where the item's occupation has rules, each new row's profile is run through the engine and a
+shortfall is reported as a warning, not an error: the clerk may import a class whose documents
+come later. Imported applications are drafts either way; eligibility (R-LN-7) is evaluated again
+when the application is submitted. The template itself is built in `imports_template`.
 An existing candidate (same ID type and number) is reused as registered: the file does not
 overwrite the person's data, and a different 姓名 is reported as an error.
 """
@@ -19,7 +23,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -35,13 +39,16 @@ from kaowu.core.errors import PermissionRefused
 from kaowu.core.ids import IdCheck, id_check
 from kaowu.core.services import audit_record
 from kaowu.plans.models import Plan, PlanItem
+from kaowu.registration.imports_profile import PROFILE_KEYS, eligibility_warning, profile_present, profile_read
+from kaowu.registration.imports_profile import cell_date as _date
+from kaowu.registration.imports_profile import cell_text as _text
 from kaowu.registration.models import Application, Candidate, EducationLevel, Gender, IdType
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 20_000
 BACKGROUND_ROWS = 2_000  # above this, validation and import run as a background task
 PROGRESS_EVERY = 500
-ERRORS_KEPT = 1_000  # errors kept in a background job's result (the counts are always complete)
+ERRORS_KEPT = 1_000  # errors (and warnings) kept in a background job's result (the counts are always complete)
 TOKEN_SALT = "kaowu.registration.import"
 TOKEN_MAX_AGE = 24 * 60 * 60
 STORAGE_DIR = "imports"
@@ -58,6 +65,10 @@ class Column:
     title: str
     required: bool
     help: str
+    profile: bool = False  # one of the optional 申报资历 columns
+
+
+PROFILE = "申报资历"
 
 
 COLUMNS: list[Column] = [
@@ -72,6 +83,22 @@ COLUMNS: list[Column] = [
     Column("postal_code", "邮政编码", False, "6位数字，可留空"),
     Column("employer", "工作单位", False, "不超过120字，可留空"),
     Column("item", "报考项目", True, "从下拉列表选择本计划的考核项目，如“育婴员 四级/中级工”"),
+    # 申报资历 (optional): one education entry, one work period, the highest relevant certificate.
+    Column("school", "学历层次", False, "最高相关学历，从下拉列表选择（技工学校、中等职业学校……大学本科、硕士研究生）；"
+           "不申报学历条件的可留空", True),
+    Column("major", "所学专业", False, "与毕业证书一致，如“学前教育”；系统按职业标准的专业目录判断是否本专业或相关专业",
+           True),
+    Column("study_status", "学习状态", False, "毕业、应届（在校应届毕业生）或在校；留空按毕业处理", True),
+    Column("graduated_on", "毕业时间", False, "如 2015-07-01，须填写到日；学习状态为毕业时必填", True),
+    Column("work_start", "开始从事本职业时间", False, "如 2012-03-01，须填写到日；按一直从事至报名截止日计算工作年限",
+           True),
+    Column("work_occupation", "从事职业", False, "留空即报考的职业；从事相关职业的填写该职业名称，如“保育员”", True),
+    Column("cert_occupation", "证书职业", False, "已取得的最高相关证书的职业（工种）；留空即报考的职业", True),
+    Column("cert_level", "证书等级", False, "从下拉列表选择，或填1至5（1为一级/高级技师，5为五级/初级工）；"
+           "填写证书时必填（预备技师证书除外）", True),
+    Column("cert_kind", "证书类别", False, "技能等级、职业资格或预备技师；留空按技能等级处理", True),
+    Column("cert_issued_on", "发证日期", False, "如 2016-06-01，须填写到日；填写证书时必填", True),
+    Column("apprenticeship", "学徒期满", False, "本职业或相关职业学徒期满的填“是”，否则留空或填“否”", True),
 ]
 TITLES = {c.key: c.title for c in COLUMNS}
 ID_TYPES = {label: value for value, label in IdType.choices}
@@ -82,8 +109,6 @@ EDUCATION = {label: value for value, label in EducationLevel.choices} | {
 }
 PHONE_RE = re.compile(r"^1\d{10}$")
 POSTAL_RE = re.compile(r"^\d{6}$")
-DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-COMPACT_DATE_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 MAX_LENGTHS = {"name": 40, "address": 200, "employer": 120, "id_number": 32}
 
 Progress = Callable[[int, int, str], None]
@@ -121,6 +146,7 @@ class ImportRow:
     postal_code: str
     employer: str
     item_id: int
+    profile: dict  # the declared profile in the engine's format, {} when the row declares none
 
 
 @dataclass
@@ -128,6 +154,8 @@ class ImportReport:
     total: int = 0  # data rows in the file
     existing: int = 0  # already registered for the same item: skipped
     errors: list[RowError] = field(default_factory=list)
+    # New rows whose declared profile does not meet the level's conditions: imported all the same.
+    warnings: list[RowError] = field(default_factory=list)
     rows: list[ImportRow] = field(default_factory=list)  # the rows that would be created
     candidates_new: int = 0  # filled in by import_commit
 
@@ -141,9 +169,12 @@ class ImportReport:
 
     def as_json(self, *, errors_limit: int | None = ERRORS_KEPT) -> dict:
         errors = self.errors if errors_limit is None else self.errors[:errors_limit]
+        warnings = self.warnings if errors_limit is None else self.warnings[:errors_limit]
         return {"total": self.total, "new": self.new, "existing": self.existing,
                 "faulty": len(self.faulty_rows), "error_count": len(self.errors),
-                "errors": [e.as_json() for e in errors], "candidates_new": self.candidates_new}
+                "errors": [e.as_json() for e in errors], "candidates_new": self.candidates_new,
+                "with_profile": sum(1 for row in self.rows if row.profile),
+                "warning_count": len(self.warnings), "warnings": [w.as_json() for w in warnings]}
 
 
 # --- permissions and the stored file -----------------------------------------------------------
@@ -267,37 +298,6 @@ def sheet_read(path: Path) -> tuple[dict[str, int], list[tuple[int, list]]]:
     return positions, rows
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def _date(value) -> date | None:
-    """A date from a date cell, an Excel serial number or text like 1990-01-31; ValueError if invalid."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, (int, float)):
-        if 1 <= value < 80_000:
-            return date(1899, 12, 30) + timedelta(days=int(value))
-        raise ValueError
-    text = str(value).strip()
-    if not text:
-        return None
-    match = DATE_RE.match(text) or COMPACT_DATE_RE.match(text)
-    if not match:
-        raise ValueError
-    return date(int(match[1]), int(match[2]), int(match[3]))
-
-
 def item_labels(plan: Plan) -> dict[str, PlanItem]:
     """The drop-down text of each item of the plan ("育婴员 四级/中级工", or the special item's name)."""
     items = plan.items.select_related("occupation", "special_item").order_by("pk")
@@ -348,7 +348,12 @@ def import_validate(*, plan: Plan, path: Path, progress: Progress | None = None,
     if plan.status not in OPEN_PLAN:
         raise ImportRefused(f"该计划当前为“{plan.get_status_display()}”，不接受报名")
     positions, lines = sheet_read(path)
-    items = {_normal(label): item.pk for label, item in item_labels(plan).items()}
+    plan_items = item_labels(plan)
+    items = {_normal(label): item.pk for label, item in plan_items.items()}
+    # The default occupation of a row's work period and certificate: the item's occupation (or special item).
+    item_occupation = {item.pk: item.occupation.name if item.occupation_id else str(item.special_item)
+                       for item in plan_items.values()}
+    with_profile = any(key in positions for key in PROFILE_KEYS)
     report = ImportReport(total=len(lines))
     errors = report.errors
     parsed: list[ImportRow] = []
@@ -470,13 +475,19 @@ def import_validate(*, plan: Plan, path: Path, progress: Progress | None = None,
                 else:
                     seen_item[(id_type, id_number, item_id)] = number
 
+        profile = {}
+        if with_profile and profile_present(cell):
+            profile = profile_read(cell, fail, occupation=item_occupation.get(item_id, ""), birth_date=birth_date,
+                                   today=today)
+
         if bad:
             errors.extend(bad)
             continue
         parsed.append(ImportRow(number, name, id_type, id_number, gender, birth_date, education, phone, address,
-                                postal_code, employer, item_id))
+                                postal_code, employer, item_id, profile))
 
     _against_database(plan=plan, report=report, parsed=parsed)
+    _eligibility_check(plan=plan, report=report, items=plan_items.values())
     if progress:
         progress(len(lines), len(lines), "校验完成")
     return report
@@ -514,6 +525,24 @@ def _against_database(*, plan: Plan, report: ImportReport, parsed: list[ImportRo
     report.errors.sort(key=lambda e: e.row)
 
 
+def _eligibility_check(*, plan: Plan, report: ImportReport, items: Iterable[PlanItem]) -> None:
+    """Warn about each new row whose declared profile meets no condition of its level (R-LN-7).
+
+    Only rows that declare a profile, for an occupation that has rules, are checked: the others are
+    checked when the application is submitted, as are these again.
+    """
+    ruled = {item.pk: (item.occupation.name, item.level) for item in items
+             if item.occupation_id and item.occupation.eligibility_rules and item.level}
+    for row in report.rows:
+        target = ruled.get(row.item_id) if row.profile else None
+        if target is None:
+            continue
+        reason = eligibility_warning(occupation=target[0], level=target[1], profile=row.profile,
+                                     as_of=plan.registration_closes)
+        if reason:
+            report.warnings.append(RowError(row.row, "", reason))
+
+
 # --- import ------------------------------------------------------------------------------------
 
 @transaction.atomic
@@ -549,91 +578,16 @@ def import_commit(*, plan: Plan, path: Path, by: User, progress: Progress | None
             if progress:
                 progress(len(report.rows) // 2, len(report.rows), f"已登记考生{len(created)}人，正在创建报名")
             Application.objects.bulk_create(
-                [Application(candidate_id=known[(row.id_type, row.id_number)], plan=plan, item_id=row.item_id)
-                 for row in report.rows], batch_size=1000)
+                [Application(candidate_id=known[(row.id_type, row.id_number)], plan=plan, item_id=row.item_id,
+                             profile=row.profile) for row in report.rows], batch_size=1000)
     except IntegrityError:
         raise ImportRefused("导入时其他人同时登记了部分考生或报名，未导入任何记录；请重新上传文件") from None
     report.candidates_new = len(created)
     audit_record(action="registration.import", actor=by, target=plan, organisation=plan.institution,
                  after={"file": file_name, "rows": report.total, "applications_new": report.new,
-                        "candidates_new": report.candidates_new, "existing": report.existing})
+                        "candidates_new": report.candidates_new, "existing": report.existing,
+                        "with_profile": sum(1 for row in report.rows if row.profile),
+                        "eligibility_warnings": len(report.warnings)})
     if progress:
         progress(len(report.rows), len(report.rows), "导入完成")
     return report
-
-
-# --- the template ------------------------------------------------------------------------------
-
-def import_template_build(*, plan: Plan) -> bytes:
-    """The .xlsx to fill in: a header row, drop-downs for the code lists, text format for numbers, a 说明 sheet."""
-    import io
-
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter, quote_sheetname
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    rows = MAX_ROWS + 1
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = SHEET_NAME
-    sheet.append([c.title for c in COLUMNS])
-    sheet.freeze_panes = "A2"
-    for index, column in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(row=1, column=index)
-        cell.font = Font(bold=True, color="C00000" if column.required else "000000")
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = {"id_number": 22, "address": 30, "item": 28,
-                                                 "employer": 24}.get(column.key, 12)
-        if column.key in {"id_number", "phone", "postal_code"}:
-            # Excel would turn an 18-digit number into 5.1E+17 and drop the last digits.
-            sheet.column_dimensions[letter].number_format = "@"
-
-    codes = workbook.create_sheet("代码表")
-    lists = {
-        "id_type": list(ID_TYPES),
-        "gender": [label for _v, label in Gender.choices],
-        "education": [label for _v, label in EducationLevel.choices],
-        "item": list(item_labels(plan)) or ["（本计划暂无考核项目）"],
-    }
-    for index, (key, values) in enumerate(lists.items(), start=1):
-        letter = get_column_letter(index)
-        codes.cell(row=1, column=index, value=TITLES[key])
-        for offset, value in enumerate(values, start=2):
-            codes.cell(row=offset, column=index, value=value)
-        target = get_column_letter([c.key for c in COLUMNS].index(key) + 1)
-        validation = DataValidation(
-            type="list", formula1=f"{quote_sheetname(codes.title)}!${letter}$2:${letter}${len(values) + 1}",
-            allow_blank=True, showErrorMessage=True, errorTitle="不在代码表中",
-            error=f"请从下拉列表中选择{TITLES[key]}",
-        )
-        validation.add(f"{target}2:{target}{rows}")
-        sheet.add_data_validation(validation)
-    codes.sheet_state = "hidden"
-
-    notes = workbook.create_sheet("说明")
-    notes.append(["列名", "是否必填", "填写说明"])
-    for column in COLUMNS:
-        notes.append([column.title, "必填" if column.required else "选填", column.help])
-    notes.append([])
-    for line in (
-        f"计划：{plan.name}",
-        "每行一名考生报考一个项目；同一考生报考多个项目时填写多行，姓名和证件号码须一致。",
-        "第1行为表头，请勿修改；数据从第2行起填写。红色列名为必填列。",
-        f"每个文件最多{MAX_ROWS}行、{MAX_BYTES // 1024 // 1024} MB。上传后系统逐行校验，有错误时不导入任何记录。",
-        "已报名同一项目的考生会被跳过，同一文件重复上传不会重复报名。",
-        "导入的报名为草稿；申报资历（工作经历、证书、学历）暂不支持导入，请在提交报名前逐人补充。",
-    ):
-        notes.append([line])
-    notes.column_dimensions["A"].width = 14
-    notes.column_dimensions["B"].width = 10
-    notes.column_dimensions["C"].width = 80
-    for cell in notes[1]:
-        cell.font = Font(bold=True)
-    for row in notes.iter_rows(min_row=2, max_col=3):
-        row[2].alignment = Alignment(wrap_text=True)
-
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

@@ -36,6 +36,8 @@ def import_applications_validate(context, *, plan_id: int, user_id: int, file_na
     summary = report.as_json()
     message = (f"校验完成：共{report.total}行，{summary['faulty']}行有错误" if report.errors
                else f"校验完成：共{report.total}行，可新增{report.new}条，已存在{report.existing}条")
+    if report.warnings:
+        message += f"，{len(report.warnings)}行所填申报资历不满足申报条件（不影响导入）"
     job_progress_report(task_id, done=report.total, total=report.total, message=message, result=summary)
     return {"total": report.total, "new": report.new, "existing": report.existing, "faulty": summary["faulty"]}
 
@@ -62,8 +64,9 @@ def import_applications_commit(context, *, plan_id: int, user_id: int, file_name
         job_progress_report(task_id, message=exc.message, result={"refused": exc.message})
         return {"refused": exc.message}
     summary = {"total": report.total, "new": report.new, "existing": report.existing,
-               "candidates_new": report.candidates_new}
+               "candidates_new": report.candidates_new, "warning_count": len(report.warnings)}
+    warned = f"，其中{len(report.warnings)}条所填申报资历不满足申报条件（已导入为草稿）" if report.warnings else ""
     job_progress_report(task_id, done=report.total, total=report.total, result=summary,
                         message=f"导入完成：新增报名{report.new}条（新登记考生{report.candidates_new}人），"
-                                f"已存在{report.existing}条")
+                                f"已存在{report.existing}条{warned}")
     return summary

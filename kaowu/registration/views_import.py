@@ -14,6 +14,7 @@ from kaowu.core.models import JobProgress
 from kaowu.core.permissions import role_required
 from kaowu.plans.selectors import plan_get_for_user
 from kaowu.registration import imports
+from kaowu.registration.imports_template import import_template_build
 from kaowu.registration.tasks_import import import_applications_commit
 
 STAFF = (Role.INSTITUTION_ADMIN, Role.INSTITUTION_CLERK)
@@ -44,7 +45,7 @@ def _upload_page(request, plan, error: str = "", status: int = 200):
 @role_required(*STAFF)
 def import_template(request):
     plan = _plan(request, request.GET.get("plan"))
-    response = HttpResponse(imports.import_template_build(plan=plan),
+    response = HttpResponse(import_template_build(plan=plan),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f"attachment; filename=\"import-{plan.pk}.xlsx\"; filename*=UTF-8''" + \
         "%E6%8A%A5%E5%90%8D%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"  # 报名导入模板.xlsx
@@ -122,6 +123,7 @@ def import_confirm(request, token: str):
     except imports.ImportRefused as exc:
         messages.error(request, exc.message)
         return redirect("import_report", token=token)
+    warned = f"其中{len(report.warnings)}条所填申报资历不满足申报条件，请在提交前补充。" if report.warnings else ""
     messages.success(request, f"导入完成：新增报名{report.new}条（新登记考生{report.candidates_new}人），"
-                              f"已存在{report.existing}条未重复导入。")
+                              f"已存在{report.existing}条未重复导入。{warned}")
     return redirect(f"{reverse('import_upload')}?plan={plan.pk}")

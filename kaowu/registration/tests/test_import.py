@@ -12,8 +12,11 @@ from stdnum.cn import ric
 from kaowu.core.models import AuditEvent, JobProgress
 from kaowu.registration import imports
 from kaowu.registration.models import Application, Candidate
+from kaowu.registration.services import eligibility_for
 
 HEADER = [c.title for c in imports.COLUMNS]
+OLD_HEADER = [c.title for c in imports.COLUMNS if not c.profile]  # the template before the 申报资历 columns
+PROFILE_KEYS = [c.key for c in imports.COLUMNS if c.profile]
 INFANT = "育婴员 四级/中级工"
 HR = "企业人力资源管理师 三级/高级工"
 
@@ -172,10 +175,21 @@ def test_the_template_has_the_columns_drop_downs_and_an_explanation_sheet(login,
     sheet = workbook[imports.SHEET_NAME]
     assert [c.value for c in sheet[1]] == HEADER
     ranges = {str(v.sqref).split(":")[0]: v.formula1 for v in sheet.data_validations.dataValidation}
-    assert set(ranges) == {"B2", "D2", "F2", "K2"}
+    letter = {c.title: chr(ord("A") + i) for i, c in enumerate(imports.COLUMNS)}
+    assert set(ranges) == {f"{letter[t]}2" for t in ("证件类型", "性别", "文化程度", "报考项目", "学历层次", "学习状态",
+                                                     "证书等级", "证书类别", "学徒期满")}
     codes = workbook["代码表"]
     assert {codes.cell(row=r, column=4).value for r in range(2, 4)} == {INFANT, HR}
-    assert "证件号码" in [c.value for c in workbook["说明"]["A"]]
+    drop_downs = {codes.cell(row=1, column=c).value: [codes.cell(row=r, column=c).value for r in range(2, 12)]
+                  for c in range(1, codes.max_column + 1)}
+    assert drop_downs["学历层次"][:2] == ["技工学校", "中等职业学校"] and "大学本科" in drop_downs["学历层次"]
+    assert drop_downs["证书等级"][:5] == ["五级/初级工", "四级/中级工", "三级/高级工", "二级/技师", "一级/高级技师"]
+    assert drop_downs["学习状态"][:3] == ["毕业", "应届", "在校"]
+    work_start = sheet.cell(row=1, column=HEADER.index("开始从事本职业时间") + 1)
+    assert "报名截止日" in work_start.comment.text, "each header cell carries its note"
+    notes = workbook["说明"]
+    assert {"证件号码", "开始从事本职业时间", "证书等级", "发证日期"} <= {c.value for c in notes["A"]}
+    assert any("不影响导入" in str(c.value) for c in notes["A"])
 
 
 # --- the pages ---------------------------------------------------------------------------------
@@ -316,3 +330,141 @@ def test_a_large_file_is_checked_and_imported_in_the_background_with_progress(
     job = JobProgress.objects.get(task_id=started["Location"].split("/")[2])
     assert (job.done, job.total) == (2500, 2500) and "新增报名2500条" in job.message
     assert "导入完成" in client.get(started["Location"]).content.decode()
+
+
+# --- the declared profile (申报资历) -------------------------------------------------------------
+
+def with_profile(row: list, **values) -> list:
+    """A row of the full template: the person and item, then the 申报资历 columns by key."""
+    assert set(values) <= set(PROFILE_KEYS)
+    return row + [values.get(key, "") for key in PROFILE_KEYS]
+
+
+def years_ago(years: int) -> str:
+    today = date.today()
+    return today.replace(year=today.year - years, day=min(today.day, 28)).isoformat()
+
+
+def infant_row(index: int, **values) -> list:
+    row = good_row(index)
+    row[10] = INFANT
+    return with_profile(row, **values)
+
+
+def test_a_row_with_a_profile_creates_an_application_whose_profile_the_engine_accepts(
+        open_plan, institution_clerk, tmp_path):
+    hr = good_row(2)
+    hr[10] = HR
+    certified = date.fromisoformat(years_ago(2))
+    rows = [
+        # 育婴员 四级 条件(2): seven years of work in the occupation by the registration close date.
+        infant_row(1, work_start=years_ago(7)),
+        # 企业人力资源管理师 三级 条件(4): 本科 in the same major + 四级 certificate + a year of work since.
+        with_profile(hr, school="大学本科", major="人力资源管理", graduated_on="2010-07-01", work_start="2011-03-01",
+                     cert_level="四级/中级工",
+                     cert_issued_on=f"{certified.year}年{certified.month}月{certified.day}日"),
+    ]
+    path = stored(xlsx(rows), tmp_path)
+
+    report = imports.import_commit(plan=open_plan, path=path, by=institution_clerk)
+
+    assert (report.new, report.errors, report.warnings) == (2, [], [])
+    infant = Application.objects.get(candidate__id_number=resident_id(1))
+    assert infant.status == Application.Status.DRAFT
+    assert infant.profile == {"work": [{"occupation": "育婴员", "start": years_ago(7), "end": None}]}
+    hr_application = Application.objects.get(candidate__id_number=resident_id(2))
+    assert hr_application.profile == {
+        "education": [{"school": "大学本科", "major": "人力资源管理", "status": "毕业", "graduated_on": "2010-07-01"}],
+        "work": [{"occupation": "企业人力资源管理师", "start": "2011-03-01", "end": None}],
+        "certificates": [{"occupation": "企业人力资源管理师", "level": 4, "issued_on": certified.isoformat(),
+                          "kind": "技能等级"}],
+    }
+    verdicts = {a.pk: eligibility_for(a) for a in (infant, hr_application)}
+    assert verdicts[infant.pk]["eligible"] and verdicts[infant.pk]["matched"].startswith("四级 条件(2)")
+    assert verdicts[hr_application.pk]["eligible"] and verdicts[hr_application.pk]["matched"].startswith("三级 条件(4)")
+    assert AuditEvent.objects.get(action="registration.import").after["with_profile"] == 2
+
+
+def test_a_row_whose_facts_fall_short_is_imported_with_a_warning_that_says_what_is_missing(
+        open_plan, institution_clerk, tmp_path):
+    rows = [infant_row(1, work_start=years_ago(7)),
+            infant_row(2, work_start=years_ago(3), cert_level=5, cert_issued_on=years_ago(2)),
+            infant_row(3)]  # no profile: checked on submit, not here
+    path = stored(xlsx(rows), tmp_path)
+
+    checked = imports.import_validate(plan=open_plan, path=path)
+
+    assert checked.errors == []
+    assert [(w.row, w.column) for w in checked.warnings] == [(3, "")]
+    reason = checked.warnings[0].reason
+    assert "不满足育婴员四级的申报条件" in reason and "四级 条件(1)" in reason and "需4年（含）以上" in reason
+
+    report = imports.import_commit(plan=open_plan, path=path, by=institution_clerk)
+    assert report.new == 3 and len(report.warnings) == 1, "a shortfall never blocks the import"
+    short = Application.objects.get(candidate__id_number=resident_id(2))
+    assert short.profile["certificates"][0]["level"] == 5 and eligibility_for(short)["eligible"] is False
+    assert Application.objects.get(candidate__id_number=resident_id(3)).profile == {}
+    assert AuditEvent.objects.get(action="registration.import").after["eligibility_warnings"] == 1
+
+
+@pytest.mark.parametrize(("values", "column", "reason"), [
+    ({"school": "大学本科", "major": "人力资源管理", "graduated_on": "2015-13-45"}, "毕业时间", "不是有效日期"),
+    ({"work_start": "2012-03"}, "开始从事本职业时间", "须填写到日"),
+    ({"work_start": 2012}, "开始从事本职业时间", "只填写了年份"),
+    ({"work_start": "1960-01-01"}, "开始从事本职业时间", "早于出生日期"),
+    ({"cert_level": "6", "cert_issued_on": "2016-06-01"}, "证书等级", "应为1至5"),
+    ({"cert_level": 4}, "发证日期", "发证日期不能为空"),
+    ({"cert_level": 4, "cert_issued_on": "2016-06-01", "cert_kind": "上岗证"}, "证书类别", "不在代码表中"),
+    ({"school": "大学本科", "major": "人力资源管理"}, "毕业时间", "须填写毕业时间"),
+    ({"school": "夜大", "graduated_on": "2015-07-01"}, "学历层次", "不在代码表中"),
+    ({"apprenticeship": "满了"}, "学徒期满", "应为“是”或“否”"),
+])
+def test_a_faulty_profile_cell_is_reported_with_row_and_column(open_plan, institution_clerk, tmp_path,
+                                                               values, column, reason):
+    rows = [infant_row(1, work_start=years_ago(7)), infant_row(2, **values)]
+    path = stored(xlsx(rows), tmp_path)
+
+    report = imports.import_validate(plan=open_plan, path=path)
+
+    assert [(e.row, e.column) for e in report.errors] == [(3, column)]
+    assert reason in report.errors[0].reason and column in report.errors[0].reason
+    with pytest.raises(imports.ImportRefused):
+        imports.import_commit(plan=open_plan, path=path, by=institution_clerk)
+    assert Application.objects.count() == 0
+
+
+def test_profile_cells_accept_excel_dates_level_names_and_a_related_occupation(open_plan, tmp_path):
+    row = infant_row(1, work_start=date(2012, 3, 1), work_occupation="保育员", cert_level="五级",
+                     cert_kind="职业资格", cert_issued_on=date(2013, 5, 2), school="中等职业学校", major="学前教育",
+                     study_status="应届", apprenticeship="是")
+    report = imports.import_validate(plan=open_plan, path=stored(xlsx([row]), tmp_path))
+    assert report.errors == [] and report.warnings == []
+    assert report.rows[0].profile == {
+        "education": [{"school": "中等职业学校", "major": "学前教育", "status": "应届", "graduated_on": None}],
+        "work": [{"occupation": "保育员", "start": "2012-03-01", "end": None}],
+        "certificates": [{"occupation": "育婴员", "level": 5, "issued_on": "2013-05-02", "kind": "职业资格"}],
+        "apprenticeship_completed": True,
+    }
+
+
+def test_an_old_format_file_without_the_profile_columns_still_imports(open_plan, institution_clerk, tmp_path):
+    rows = [good_row(i) for i in range(3)]
+    path = stored(xlsx(rows, header=OLD_HEADER), tmp_path)
+
+    report = imports.import_commit(plan=open_plan, path=path, by=institution_clerk)
+
+    assert (report.new, report.errors, report.warnings) == (3, [], [])
+    assert list(Application.objects.values_list("profile", flat=True)) == [{}, {}, {}]
+
+
+def test_the_report_page_shows_the_warning_and_still_offers_the_import(login, institution_clerk, open_plan):
+    client = login(institution_clerk)
+    content = xlsx([infant_row(1, work_start=years_ago(7)), infant_row(2, work_start=years_ago(1))])
+    location = upload(client, open_plan, content)["Location"]
+    page = client.get(location).content.decode()
+    assert 'id="import-warnings"' in page and "不影响导入" in page and "确认导入" in page
+    assert '<td class="text-end">3</td><td>所填申报资历不满足育婴员四级的申报条件' in page
+
+    done = client.post(location + "confirm/")
+    assert Application.objects.count() == 2
+    assert "其中1条所填申报资历不满足申报条件" in client.get(done["Location"]).content.decode()
