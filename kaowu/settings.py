@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "kaowu.plans",
     "kaowu.portal",
     "kaowu.registration",
+    "kaowu.arrangement",
     "kaowu.api",
 ]
 

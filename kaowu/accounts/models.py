@@ -37,6 +37,8 @@ class Organisation(BaseModel):
     address = models.CharField("地址", max_length=200, blank=True)
     contact_name = models.CharField("联系人", max_length=40, blank=True)
     contact_phone = models.CharField("联系电话", max_length=30, blank=True)
+    seal = models.FileField("印章图片", upload_to="seals/", blank=True,
+                            help_text="PNG（透明背景）；准考证照片一角加盖（R-CQ-5）。未上传时以机构名称生成电子章样")
     is_active = models.BooleanField("启用", default=True)
 
     class Meta:

@@ -24,6 +24,7 @@ from kaowu.core.pdf import (
 from kaowu.plans.models import Plan
 from kaowu.registration.commitments import COMMITMENT_TEXT, COMMITMENT_TEXT_VERSION, HOLDING_LABEL
 from kaowu.registration.models import Application, Payment
+from kaowu.registration.services import FEE_PAID
 
 Status = Application.Status
 # A withdrawn application's fee is refunded (R-SC21-5): its receipt no longer vouches for a ticket.
@@ -40,7 +41,7 @@ def receipt_payment(application: Application) -> Payment:
     payment = application.payments.select_related("recorded_by").order_by("-paid_at").first()
     if application.status in RECEIPT_VOID:
         raise RuleViolation("R-SC21-5", f"报名已{application.get_status_display()}，缴费凭证已失效")
-    if payment is None or application.status != Status.PAID:
+    if payment is None or application.status not in FEE_PAID:
         raise RuleViolation("R-CQ-4", f"报名当前为“{application.get_status_display()}”，缴费登记后才有缴费凭证")
     return payment
 

@@ -74,6 +74,7 @@ class Application(BaseModel):
         CENTER_APPROVED = "center_approved", "复核通过"
         REJECTED = "rejected", "复核未通过"
         PAID = "paid", "已缴费"
+        TICKETED = "ticketed", "已发准考证"
         WITHDRAWN = "withdrawn", "已撤回"
         REFUNDED = "refunded", "已退费"
 

@@ -43,12 +43,17 @@ APPLICATION_TRANSITIONS: dict[str, set[str]] = {
     Status.INSTITUTION_APPROVED: {Status.CENTER_APPROVED, Status.REJECTED, Status.WITHDRAWN},
     Status.CENTER_APPROVED: {Status.PAID, Status.WITHDRAWN},
     Status.REJECTED: set(),
-    Status.PAID: {Status.WITHDRAWN},
+    Status.PAID: {Status.TICKETED, Status.WITHDRAWN},
+    # A full re-arrangement withdraws the ticket: the application is paid and waits for a new one.
+    Status.TICKETED: {Status.PAID, Status.WITHDRAWN},
     Status.WITHDRAWN: {Status.REFUNDED},
     Status.REFUNDED: set(),
 }
 # Applications that hold a place on an item with a maximum.
-HOLDING_PLACE = {Status.SUBMITTED, Status.INSTITUTION_APPROVED, Status.CENTER_APPROVED, Status.PAID}
+HOLDING_PLACE = {Status.SUBMITTED, Status.INSTITUTION_APPROVED, Status.CENTER_APPROVED, Status.PAID,
+                 Status.TICKETED}
+# Applications whose fee has been paid and not refunded.
+FEE_PAID = {Status.PAID, Status.TICKETED}
 OPEN_PLAN = {Plan.Status.REGISTRATION_OPEN}
 
 
@@ -257,7 +262,7 @@ def payment_record(*, application: Application, by: User, method: str, receipt_n
 def application_withdraw(*, application: Application, by: User, reason: str) -> Application:
     """The candidate withdraws; a paid fee becomes a refund for the institution to confirm (R-SC21-5)."""
     _require_candidate_or_staff(by, application)
-    was_paid = application.status == Status.PAID
+    was_paid = application.status in FEE_PAID
     application_transition(application=application, to=Status.WITHDRAWN, by=by, reason=reason)
     if was_paid:
         payment = application.payments.order_by("-paid_at").first()
