@@ -24,6 +24,7 @@ urlpatterns = [
     path("plans/", include("kaowu.plans.urls")),
     path("portal/", include("kaowu.portal.urls")),
     path("registration/", include("kaowu.registration.urls")),
+    path("arrangement/", include("kaowu.arrangement.urls")),
     # The admin's own login would bypass the lockout, so it sends people to ours.
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),

@@ -1,0 +1,6 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("documents/", include("kaowu.arrangement.urls_documents")),
+    path("lottery/", include("kaowu.arrangement.urls_lottery")),
+]
