@@ -117,6 +117,7 @@ def pages(province_admin, chengdu_institution, institution_clerk, objects):
         "<str:token>": "not-a-token",
         "<organisation_id>": str(chengdu_institution.pk),  # ninja's routes
         "<user_id>": str(institution_clerk.pk),
+        "<task_id>": job.task_id,
     }
     urls = []
     for template in route_templates():
