@@ -21,6 +21,8 @@ def navigation(request) -> dict:
             ("日历", reverse("calendar_month")),
             ("机构", reverse("organisation_list")), ("用户", reverse("user_list")),
         ]
+    if user.role in {Role.INVIGILATOR, Role.INSTITUTION_ADMIN, Role.INSTITUTION_CLERK}:
+        items.append(("工位抽签", reverse("lottery_home")))
     if user.role in AUDIT_ROLES:
         items.append(("审计日志", reverse("audit_list")))
     if user.role in OFFICE_ROLES:
