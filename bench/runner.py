@@ -18,6 +18,7 @@ from bench.scenarios import (
     REPO_DIR,
     Metrics,
     Options,
+    arrange,
     eligibility,
     http_baseline,
     import_applications,
@@ -33,6 +34,7 @@ SCENARIOS: dict[str, Scenario] = {
     "eligibility": eligibility.run,
     "registration_load": registration_load.run,
     "import": import_applications.run,
+    "arrange": arrange.run,
 }
 
 ALL = "all"

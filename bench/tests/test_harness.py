@@ -11,12 +11,12 @@ from bench.runner import SCENARIOS, known_names
 REPO_DIR = Path(__file__).resolve().parents[2]
 
 
-def kaowu(*args: str, timeout: float) -> subprocess.CompletedProcess[str]:
+def kaowu(*args: str, timeout: float, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     # The console script is what `make bench` and people run; `-m kaowu.cli` is the same entry point
     # for an environment whose scripts live elsewhere.
     script = Path(sys.executable).with_name("kaowu")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "kaowu.cli"]
-    env = dict(os.environ)
+    env = {**os.environ, **(env or {})}
     # Under `make test-postgres` DATABASE_URL names a database that pytest-django never creates (it makes
     # test_<name>); the harness is under test here, not the database, so use its throwaway SQLite.
     env.pop("DATABASE_URL", None)
@@ -59,3 +59,15 @@ def test_unknown_scenario_fails_and_lists_the_known_ones():
     assert "no_such_scenario" in result.stderr
     for name in known_names():
         assert name in result.stderr
+
+
+def test_arrange_seats_a_small_province_and_reports_its_ratio_and_memory():
+    # Scale 2: 4,000 paid candidates; the full run uses scale 10 (100,000).
+    result = kaowu("bench", "arrange", "--json", timeout=600, env={"KAOWU_BENCH_ARRANGE_SCALE": "2"})
+
+    assert result.returncode == 0, result.stderr
+    metrics = json.loads(result.stdout.splitlines()[-1])["metrics"]
+    assert metrics["errors"] == 0, result.stderr
+    assert metrics["baseline_rows"] == 4_000 and metrics["candidates"] >= 4_000
+    assert metrics["seats"] > metrics["candidates"]  # a third of them sit two sessions
+    assert metrics["ratio"] > 0 and 0 < metrics["peak_memory_mb"] < 1_024

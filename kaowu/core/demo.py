@@ -36,7 +36,7 @@ def demo_build(*, scale: int = 1, seed: int = 20261122) -> list[DemoLogin]:
     calendar_load()
     demo_sites_build(rng=rng)
     demo_plans_build(today=timezone.localdate())
-    demo_registration_build(rng=rng)
+    demo_registration_build(rng=rng, scale=scale)
     return logins
 
 

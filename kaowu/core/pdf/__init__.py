@@ -4,10 +4,16 @@
     pdf = pdf_build([para("缴费凭证", "title"), label_value_table([("姓名", name)])],
                     title="缴费凭证", generated_at=timezone.localtime())
 
+Many identical pages (admission tickets) are drawn straight on a canvas (`canvas_open`, `text_lines`);
+QR codes and a seal specimen are vector marks (`qr_draw`, `QrFlowable`, `seal_specimen_draw`).
+
 Everything is set in one embedded, subset TrueType CJK font (see `fonts.py`), so the files look the
 same everywhere and `pdftotext` gives the Chinese text back.
 """
 
+from reportlab import rl_config
+
+from kaowu.core.pdf.canvas import canvas_open, text_lines
 from kaowu.core.pdf.document import (
     TEXT_WIDTH,
     grid_table,
@@ -20,9 +26,15 @@ from kaowu.core.pdf.document import (
     styles,
 )
 from kaowu.core.pdf.fonts import FONT, font_register
+from kaowu.core.pdf.marks import QrFlowable, qr_draw, qr_matrix, seal_specimen_draw
 from kaowu.core.pdf.numerals import yuan_upper
 
+# Binary (compressed) streams, not ASCII85 text: files a fifth smaller, and ReportLab encodes ASCII85
+# in pure Python when its optional C accelerator is absent, which was a tenth of a batch of tickets.
+rl_config.useA85 = 0
+
 __all__ = [
-    "FONT", "TEXT_WIDTH", "font_register", "grid_table", "label_value_table", "para", "pdf_build", "ruled_lines",
-    "signature_block", "spacer", "styles", "yuan_upper",
+    "FONT", "TEXT_WIDTH", "QrFlowable", "canvas_open", "font_register", "grid_table", "label_value_table", "para",
+    "pdf_build", "qr_draw", "qr_matrix", "ruled_lines", "seal_specimen_draw", "signature_block", "spacer", "styles",
+    "text_lines", "yuan_upper",
 ]

@@ -54,10 +54,11 @@ def styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def para(text: str, style: str = "body", *, markup: bool = False) -> Paragraph:
-    """A paragraph of plain text (escaped; line breaks kept) in one of `styles()`."""
+def para(text: str, style: str | ParagraphStyle = "body", *, markup: bool = False) -> Paragraph:
+    """A paragraph of plain text (escaped; line breaks kept) in one of `styles()`, or in a style
+    derived from one (`styles()["title"].clone("big", fontSize=34)`)."""
     body = text if markup else escape(str(text)).replace("\n", "<br/>")
-    return Paragraph(body, styles()[style])
+    return Paragraph(body, styles()[style] if isinstance(style, str) else style)
 
 
 def spacer(height_mm: float) -> Spacer:

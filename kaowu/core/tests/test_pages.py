@@ -108,6 +108,9 @@ def pages(province_admin, chengdu_institution, institution_clerk, objects):
         "<int:attachment_id>": str(objects["attachment"].pk),
         "<int:application_id>": str(objects["application"].pk),
         "<int:change_id>": str(objects["change"].pk),
+        "<int:session_id>": str(objects["plan"].sessions.first().pk),  # station lottery
+        "<int:room_id>": str(objects["site"].rooms.first().pk),
+        "<int:draw_id>": "999999",
         "<site_id>": str(objects["site"].pk),  # ninja's routes
         "<plan_id>": str(objects["plan"].pk),
         "<application_id>": "999999",  # the API's 404 carries the CSP too
