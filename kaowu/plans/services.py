@@ -267,6 +267,14 @@ def plan_open_registration(*, plan: Plan, by: User) -> Plan:
     return plan_transition(plan=plan, to=Status.REGISTRATION_OPEN, by=by)
 
 
+@transaction.atomic
+def plan_close_registration(*, plan: Plan, by: User) -> Plan:
+    """Close registration: no more submissions; the paid applications go on to the arrangement.
+    Drafts and returned applications stay as they are (they can no longer be submitted)."""
+    _require_institution_staff(by, plan.institution)
+    return plan_transition(plan=plan, to=Status.REGISTRATION_CLOSED, by=by)
+
+
 def plan_default_name(*, institution: Organisation, kind: str, on: date) -> str:
     """R-FJ-3: XX鉴定站20XX年第XX批次专项职业能力考核."""
     count = Plan.objects.filter(institution=institution, created_at__year=on.year).count() + 1

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:plan_id>/file/", views.plan_file_view, name="plan_file"),
     path("<int:plan_id>/review/", views.plan_review, name="plan_review"),
     path("<int:plan_id>/open/", views.plan_open_view, name="plan_open_registration"),
+    path("<int:plan_id>/close/", views.plan_close_view, name="plan_close_registration"),
     path("<int:plan_id>/changes/new/", views.plan_change_create, name="plan_change_request"),
     path("<int:plan_id>/changes/<int:change_id>/review/", views.plan_change_review, name="plan_change_review"),
     path("calendar/", views_calendar.calendar_month, name="calendar_month"),

@@ -135,6 +135,15 @@ def plan_open_view(request, plan_id: int):
 
 @require_POST
 @role_required(*STAFF)
+def plan_close_view(request, plan_id: int):
+    plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
+    service_action(request, lambda: services.plan_close_registration(plan=plan, by=request.user),
+                   "已截止报名，可以进行考场编排。")
+    return redirect("plan_detail", plan_id=plan.pk)
+
+
+@require_POST
+@role_required(*STAFF)
 def plan_change_create(request, plan_id: int):
     plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
     form = ChangeRequestForm(request.POST, plan=plan)

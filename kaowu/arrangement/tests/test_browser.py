@@ -1,19 +1,29 @@
-"""考场编排 in Chromium: the clerk arranges from the plan page, reviews the arrangement room by room, publishes
-the tickets; the 成都 center looks on read-only; a plan with too few places shows the shortage report."""
+"""考场编排 in Chromium: the clerk closes registration and arranges from the plan page, reviews the
+arrangement room by room, publishes the tickets; the 成都 center looks on read-only; the candidate
+downloads the ticket on a phone; a plan with too few places shows the shortage report."""
 
 import pytest
 
+from conftest import TEST_PASSWORD
 from kaowu.arrangement.tests.test_services import exam_build
 from kaowu.core.tests.browser_support import ARTIFACTS, log_in, open_page
+from kaowu.plans.models import Plan
+from kaowu.registration.models import Candidate
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DESKTOP = {"width": 1280, "height": 900}
 
 
 @pytest.fixture
-def exam(institution_clerk, chengdu_reviewer):
-    """Everything the database needs is written here, before Chromium starts: 20 paid candidates."""
-    return exam_build(institution_clerk, stations=16)
+def exam(institution_clerk, chengdu_reviewer, candidate):
+    """Everything the database needs is written here, before Chromium starts: 20 paid candidates, the
+    first of them with a portal account; registration is still open."""
+    exam = exam_build(institution_clerk, stations=16)
+    Plan.objects.filter(pk=exam.plan.pk).update(status=Plan.Status.REGISTRATION_OPEN)
+    first = exam.made[0]
+    Candidate.objects.filter(pk=first.candidate_id).update(user=candidate)
+    exam.candidate_application_id = first.pk
+    return exam
 
 
 def test_clerk_arranges_reviews_rooms_and_publishes_tickets(live_server, exam, browser):
@@ -21,6 +31,9 @@ def test_clerk_arranges_reviews_rooms_and_publishes_tickets(live_server, exam, b
     clerk, problems = open_page(browser, viewport=DESKTOP)
     log_in(clerk, live_server, "cd01_clerk")
     clerk.goto(f"{url}/plans/{plan.pk}/")
+    clerk.click("#plan-close")
+    clerk.wait_for_load_state()
+    assert "已截止报名" in clerk.locator("main").inner_text()
     clerk.click("#plan-arrangement-link")
     assert clerk.locator("#count-fee-paid").inner_text() == "20"
     assert clerk.locator("#button-publish").is_disabled()
@@ -61,7 +74,21 @@ def test_clerk_arranges_reviews_rooms_and_publishes_tickets(live_server, exam, b
     text = reviewer.locator("main").inner_text()
     assert "此处只能查看" in text and reviewer.locator("#button-incremental").count() == 0
     reviewer.screenshot(path=ARTIFACTS / "arrangement_5_center_view.png", full_page=True)
-    assert problems == [] and reviewer_problems == []
+
+    # The candidate downloads their ticket from the portal.
+    phone, phone_problems = open_page(browser, viewport={"width": 390, "height": 844})
+    phone.goto(f"{url}/login/?next=/portal/me/applications/{exam.candidate_application_id}/")
+    phone.fill("#id_username", "cd01_candidate001")
+    phone.fill("#id_password", TEST_PASSWORD)
+    phone.click("button[type=submit]")
+    phone.wait_for_url(f"{url}/portal/me/applications/{exam.candidate_application_id}/")
+    assert "已发准考证" in phone.locator("main").inner_text()
+    phone.screenshot(path=ARTIFACTS / "arrangement_7_candidate_ticketed.png", full_page=True)
+    with phone.expect_download() as download:
+        phone.click("#ticket-link")
+    path = download.value.path()
+    assert open(path, "rb").read(5) == b"%PDF-"
+    assert problems == [] and reviewer_problems == [] and phone_problems == []
 
 
 @pytest.fixture

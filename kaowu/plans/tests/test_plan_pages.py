@@ -106,3 +106,22 @@ def test_r_cq_8_another_citys_reviewer_cannot_decide_a_change_request(catalogue,
     login(chengdu_reviewer).post(f"/plans/{plan.pk}/changes/{change.pk}/review/", {"decision": "approve"})
     change.refresh_from_db()
     assert change.status == change.Status.APPROVED
+
+
+def test_the_clerk_closes_registration_and_outsiders_cannot(catalogue, login, institution_clerk,
+                                                             other_institution_clerk, chengdu_reviewer, site):
+    plan = make_plan(institution_clerk, site, sessions=[timezone.localdate() + timedelta(days=40)])
+    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.REGISTRATION_OPEN)
+    url = f"/plans/{plan.pk}/close/"
+    assert login(other_institution_clerk).post(url).status_code == 404
+    assert login(chengdu_reviewer).post(url).status_code == 403
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.REGISTRATION_OPEN
+    client = login(institution_clerk)
+    assert 'id="plan-close"' in client.get(f"/plans/{plan.pk}/").content.decode()
+    page = client.post(url, follow=True).content.decode()
+    assert "已截止报名" in page
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.REGISTRATION_CLOSED
+    # Closing twice is refused with the reason.
+    assert "不能变为" in client.post(url, follow=True).content.decode()
