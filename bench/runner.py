@@ -24,6 +24,7 @@ from bench.scenarios import (
     import_applications,
     log,
     registration_load,
+    tickets_pdf,
 )
 
 Scenario = Callable[[Options], Metrics]
@@ -35,6 +36,7 @@ SCENARIOS: dict[str, Scenario] = {
     "registration_load": registration_load.run,
     "import": import_applications.run,
     "arrange": arrange.run,
+    "tickets_pdf": tickets_pdf.run,
 }
 
 ALL = "all"

@@ -2,7 +2,7 @@
 
 Development (the default): SQLite at var/kaowu.sqlite3, DEBUG on, a fixed local secret.
 Production: KAOWU_ENV=production, with DJANGO_SECRET_KEY, KAOWU_ALLOWED_HOSTS and usually
-DATABASE_URL set; `manage.py check --deploy` then reports nothing.
+DATABASE_URL and KAOWU_PUBLIC_URL set; `manage.py check --deploy` then reports nothing.
 """
 
 import os
@@ -29,6 +29,31 @@ else:
     SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production-kaowu")
     DEBUG = os.environ.get("KAOWU_DEBUG", "1") == "1"
     ALLOWED_HOSTS = _env_list("KAOWU_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+
+
+def _public_url() -> str:
+    """The address people reach the site at (scheme and host, no trailing slash): admission tickets print it
+    in their QR code, and the worker that makes batch PDFs has no request to take it from. KAOWU_PUBLIC_URL;
+    in production, when unset, https:// and the first of KAOWU_ALLOWED_HOSTS; in development the runserver."""
+    from urllib.parse import urlsplit
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    url = os.environ.get("KAOWU_PUBLIC_URL", "").strip().rstrip("/")
+    if not url:
+        hosts = [host.lstrip(".") for host in ALLOWED_HOSTS if host not in {"*", ""} and "*" not in host]
+        if not PRODUCTION:
+            return "http://127.0.0.1:8000"
+        if not hosts:
+            raise ImproperlyConfigured("Set KAOWU_PUBLIC_URL (e.g. https://kaowu.example.cn) or KAOWU_ALLOWED_HOSTS.")
+        return f"https://{hosts[0]}"
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.query or parts.fragment:
+        raise ImproperlyConfigured(f"KAOWU_PUBLIC_URL must be http(s)://host[:port][/path], not {url!r}.")
+    return url
+
+
+KAOWU_PUBLIC_URL = _public_url()
 
 INSTALLED_APPS = [
     "django.contrib.admin",

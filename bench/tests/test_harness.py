@@ -71,3 +71,19 @@ def test_arrange_seats_a_small_province_and_reports_its_ratio_and_memory():
     assert metrics["baseline_rows"] == 4_000 and metrics["candidates"] >= 4_000
     assert metrics["seats"] > metrics["candidates"]  # a third of them sit two sessions
     assert metrics["ratio"] > 0 and 0 < metrics["peak_memory_mb"] < 1_024
+
+
+def test_tickets_pdf_renders_tickets_against_plain_pages_and_streams_a_batch_in_flat_memory():
+    # 800 tickets streamed (and 400 first, for the growth); the full run streams 10,000.
+    result = kaowu("bench", "tickets_pdf", "--json", "--duration", "1", timeout=600,
+                   env={"KAOWU_BENCH_TICKETS_COUNT": "800"})
+
+    assert result.returncode == 0, result.stderr
+    metrics = json.loads(result.stdout.splitlines()[-1])["metrics"]
+    assert metrics["errors"] == 0, result.stderr
+    assert metrics["rps"] > 0 and metrics["baseline_rps"] > 0 and metrics["ratio"] > 0
+    assert metrics["tickets"] >= 400 and metrics["baseline_pages"] == metrics["tickets"]
+    assert metrics["stream_count"] == 800 and metrics["stream_small_count"] == 400
+    assert metrics["checked"] > 0  # page counts and pages read back with poppler
+    assert 0 < metrics["peak_memory_mb"] < 1_024 and 0 < metrics["stream_peak_memory_mb"] < 1_024
+    assert metrics["stream_memory_growth_mb"] < 30

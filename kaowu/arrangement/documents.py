@@ -1,7 +1,8 @@
 """Admission tickets as PDF (准考证, R-CQ-5): one A4 page per ticket, drawn straight on a canvas.
 
     ticket_pdf([ticket]) -> bytes                      # the candidate's own ticket
-    ticket_pdf_write(tickets, path, progress=...)      # a batch, written to a file
+    ticket_pdf_write(tickets, path, progress=...)      # a batch, streamed to a file
+    ticket_pages_pdf_write(pages, path, notes=...)     # the same from TicketPages (no database)
 
 What a ticket says (the notes, the data of each page) is in `documents_ticket_data.py`; the lists of a
 room (door list, sign-in sheet, seat labels) and the preparation notice in `documents_lists.py`; the
@@ -16,6 +17,10 @@ Decisions:
   placed on each page, a JPEG photo is copied into the file as it is (no decoding), and the QR code is
   written as PDF operators: about 10 ms a ticket, a plan of 1,000 tickets in about ten seconds (the QR
   encoding is a third of it).
+- **A batch streams to its file**: ReportLab holds every page of a canvas until it is saved (about 3.5 KB
+  a ticket plus its photo), so a batch is drawn CHUNK_PAGES tickets to a canvas and each canvas's file is
+  appended to the output as soon as it is saved (`kaowu.core.pdf.PdfStreamWriter`): 10,000 tickets in the
+  memory of 200. Each part embeds its own font subset (about 80 KB a part, 5% of the file).
 - The ID number is printed in full: the ticket is the candidate's own, and at the door it is checked
   against the ID card (004 第三章 四). Lists seen by other people mask it.
 - The seal (R-CQ-5: 准考证照片处应加盖评价机构印章) is the institution's uploaded seal image over the
@@ -25,9 +30,12 @@ Decisions:
   the place number and says that the lot decides the station.
 """
 
+import os
 from collections.abc import Callable, Iterable
 from datetime import date
 from io import BytesIO
+from itertools import islice
+from pathlib import Path
 
 from django.core.files.storage import default_storage
 from django.utils import timezone
@@ -36,12 +44,19 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Paragraph
 
-from kaowu.accounts.models import Organisation
 from kaowu.arrangement.documents_ticket_data import TicketPage, candidate_notes, ticket_pages
 from kaowu.arrangement.models import AdmissionTicket
 from kaowu.arrangement.ticket_signing import ticket_payload
 from kaowu.catalog.policy import policy_active
-from kaowu.core.pdf import FONT, canvas_open, qr_draw, seal_specimen_draw, styles, text_lines
+from kaowu.core.pdf import (
+    FONT,
+    PdfStreamWriter,
+    canvas_open,
+    qr_draw,
+    seal_specimen_draw,
+    styles,
+    text_lines,
+)
 
 PAGE_W, PAGE_H = 210 * mm, 297 * mm
 LEFT, RIGHT = 15 * mm, 195 * mm
@@ -75,6 +90,9 @@ HEADER_H = CELL_LEADING + 2 * CELL_PAD
 SESSION_COLUMNS = (("科目", 30), ("考试日期", 31), ("考试时间", 25), ("考点", 38), ("考场", 28), ("座位/工位", 28))
 SESSION_WIDTHS = [width * mm for _, width in SESSION_COLUMNS]
 NOTES_BOTTOM = 22 * mm
+# Tickets per ReportLab file in a batch (see ticket_pages_pdf_write): about 5 MB of pages and photos held at
+# a time; each file embeds its own subset of the font, about 80 KB.
+CHUNK_PAGES = 200
 
 
 def _text(canv, x, y, text, size, *, colour=colors.black, align="left"):
@@ -92,23 +110,47 @@ def _cell_lines(text: str, width: float, size: float = CELL_SIZE) -> list[str]:
     return text_lines(text, size, width - 3 * mm)
 
 
-class _Context:
-    """What a file's pages share: the frame form (with the notes), each institution's seal. Made once."""
+class _Shared:
+    """What every file of a batch shares, made once: the notes set as paragraphs (and where they start),
+    the print date, the seal images read from storage."""
 
-    def __init__(self, canv, *, issued_on: date):
-        self.canv = canv
+    def __init__(self, notes: list[str], *, issued_on: date):
         self.issued_on = issued_on
+        body = styles()["small"].clone("ticket_note", fontSize=9.8, leading=14, textColor=colors.black,
+                                       leftIndent=5 * mm, firstLineIndent=-5 * mm)
+        self.paragraphs = [Paragraph(f"{number}．{text}", body) for number, text in enumerate(notes, start=1)]
+        self.heights = [p.wrap(WIDTH, PAGE_H)[1] for p in self.paragraphs]
+        self.notes_bottom_of_text = NOTES_BOTTOM + sum(self.heights) + 1.2 * mm * len(self.paragraphs)
+        self._seal_images: dict[str, ImageReader | None] = {}
+
+    def seal_image(self, name: str) -> ImageReader | None:
+        """The uploaded seal image `name` (read once), or None when there is none or it cannot be read."""
+        if name not in self._seal_images:
+            image = None
+            if name:
+                try:
+                    with default_storage.open(name, "rb") as handle:
+                        image = ImageReader(BytesIO(handle.read()))
+                except (OSError, ValueError):
+                    image = None
+            self._seal_images[name] = image
+        return self._seal_images[name]
+
+
+class _Context:
+    """What a file's pages share: the frame form (with the notes), each institution's seal specimen form.
+    Made once per file (a batch is written as several files, see `ticket_pages_pdf_write`)."""
+
+    def __init__(self, canv, shared: _Shared):
+        self.canv = canv
+        self.shared = shared
+        self.issued_on = shared.issued_on
         self.notes_top = self._frame_form(canv)
-        self._seals: dict[int, object] = {}
+        self._specimens: set[int] = set()
 
     def _frame_form(self, canv) -> float:
         """Draw the form "ticket_frame"; returns the top of the notes (the floor of the sessions table)."""
-        body = styles()["small"].clone("ticket_note", fontSize=9.8, leading=14, textColor=colors.black,
-                                       leftIndent=5 * mm, firstLineIndent=-5 * mm)
-        paragraphs = [Paragraph(f"{number}．{text}", body)
-                      for number, text in enumerate(candidate_notes(policy_active()), start=1)]
-        heights = [p.wrap(WIDTH, PAGE_H)[1] for p in paragraphs]
-        notes_top = NOTES_BOTTOM + sum(heights) + 1.2 * mm * len(paragraphs)
+        notes_top = self.shared.notes_bottom_of_text
         canv.beginForm("ticket_frame")
         # QR caption.
         _text(canv, RIGHT - QR_SIZE / 2, TOP - QR_SIZE - 3.5 * mm, "扫码核验（考务人员）", 7, colour=GREY,
@@ -136,7 +178,7 @@ class _Context:
         canv.setLineWidth(0.4)
         canv.line(LEFT, notes_top + 8.5 * mm, RIGHT, notes_top + 8.5 * mm)
         y = notes_top
-        for paragraph, height in zip(paragraphs, heights, strict=True):
+        for paragraph, height in zip(self.shared.paragraphs, self.shared.heights, strict=True):
             y -= height
             paragraph.drawOn(canv, LEFT, y)
             y -= 1.2 * mm
@@ -145,26 +187,19 @@ class _Context:
         return notes_top + 9 * mm
 
     def seal(self, page: TicketPage):
-        """The institution's seal image (an ImageReader, read once), or the name of the specimen form."""
-        if page.institution_id not in self._seals:
-            institution = Organisation.objects.only("seal", "name").get(pk=page.institution_id)
-            seal = None
-            if institution.seal:
-                try:
-                    with institution.seal.open("rb") as handle:
-                        seal = ImageReader(BytesIO(handle.read()))
-                except (OSError, ValueError):
-                    seal = None
-            if seal is None:
-                name = f"seal_{page.institution_id}"
-                # A form is clipped to its box: the seal is drawn inside (0, 0)–(2r, 2r).
-                side = 2 * SEAL_RADIUS + 2
-                self.canv.beginForm(name, lowerx=0, lowery=0, upperx=side, uppery=side)
-                seal_specimen_draw(self.canv, institution.name, side / 2, side / 2, SEAL_RADIUS, alpha=None)
-                self.canv.endForm()
-                seal = name
-            self._seals[page.institution_id] = seal
-        return self._seals[page.institution_id]
+        """The institution's seal image (an ImageReader), or the name of its specimen form in this file."""
+        image = self.shared.seal_image(page.seal_name)
+        if image is not None:
+            return image
+        name = f"seal_{page.institution_id}"
+        if page.institution_id not in self._specimens:
+            # A form is clipped to its box: the seal is drawn inside (0, 0)–(2r, 2r).
+            side = 2 * SEAL_RADIUS + 2
+            self.canv.beginForm(name, lowerx=0, lowery=0, upperx=side, uppery=side)
+            seal_specimen_draw(self.canv, page.institution_name, side / 2, side / 2, SEAL_RADIUS, alpha=None)
+            self.canv.endForm()
+            self._specimens.add(page.institution_id)
+        return name
 
 
 def _info_label(canv, index: int, label: str) -> None:
@@ -298,25 +333,71 @@ def _ticket_draw(canv, context: _Context, page: TicketPage) -> None:
     canv.showPage()
 
 
-def ticket_pdf_write(tickets: Iterable[AdmissionTicket], target, *, title: str = "准考证",
-                     progress: Callable[[int], None] | None = None, every: int = 50) -> int:
-    """Write one page per ticket to `target` (a path or a binary file); returns the page count.
-    `progress(done)` is called every `every` pages and at the end."""
-    canv = canvas_open(target, title=title, subject="准考证")
-    context = _Context(canv, issued_on=timezone.localdate())
-    done = 0
-    for page in ticket_pages(tickets):
+def _part_pdf(pages: list[TicketPage], shared: _Shared, *, title: str,
+              on_page: Callable[[], None]) -> bytes:
+    """One file of the pages (a canvas holds every page until it is saved, so a batch makes several)."""
+    buffer = BytesIO()
+    canv = canvas_open(buffer, title=title, subject="准考证")
+    context = _Context(canv, shared)
+    for page in pages:
         _ticket_draw(canv, context, page)
-        done += 1
-        if progress and done % every == 0:
-            progress(done)
-    if done == 0:
+        on_page()
+    if not pages:
         _text(canv, LEFT, PAGE_H / 2, "没有可打印的准考证", 14)
         canv.showPage()
     canv.save()
+    return buffer.getvalue()
+
+
+def ticket_pages_pdf_write(pages: Iterable[TicketPage], target, *, notes: list[str], title: str = "准考证",
+                           progress: Callable[[int], None] | None = None, every: int = 50,
+                           chunk: int | None = None) -> int:
+    """Write one page per `TicketPage` to `target` (a path or a binary file, written sequentially);
+    returns the page count. `notes` are the candidate notes (`candidate_notes(profile)`). No database.
+
+    Up to `chunk` (CHUNK_PAGES) pages make one ReportLab file, written as it is; a longer batch is drawn
+    `chunk` pages at a time and each file is appended to `target` as soon as it is made (`PdfStreamWriter`),
+    so memory does not grow with the batch. `progress(done)` is called every `every` pages and at the end."""
+    chunk = chunk or CHUNK_PAGES
+    shared = _Shared(notes, issued_on=timezone.localdate())
+    source = iter(pages)
+    done = 0
+
+    def on_page() -> None:
+        nonlocal done
+        done += 1
+        if progress and done % every == 0:
+            progress(done)
+
+    part = list(islice(source, chunk))
+    data = _part_pdf(part, shared, title=title, on_page=on_page)
+    following = list(islice(source, chunk)) if part else []
+    if not following:
+        if isinstance(target, str | os.PathLike):
+            Path(target).write_bytes(data)
+        else:
+            target.write(data)
+    else:
+        with PdfStreamWriter(target, title=title, subject="准考证") as writer:
+            while True:
+                writer.append(data)
+                if not following:
+                    break
+                data = _part_pdf(following, shared, title=title, on_page=on_page)
+                following = list(islice(source, chunk))
     if progress:
         progress(done)
     return done
+
+
+def ticket_pdf_write(tickets: Iterable[AdmissionTicket], target, *, title: str = "准考证",
+                     progress: Callable[[int], None] | None = None, every: int = 50,
+                     chunk: int | None = None) -> int:
+    """Write one page per ticket to `target` (a path or a binary file); returns the page count. The
+    tickets are read `documents_ticket_data.CHUNK` at a time and written as `ticket_pages_pdf_write` does,
+    so a plan of any size streams to the file."""
+    return ticket_pages_pdf_write(ticket_pages(tickets), target, notes=candidate_notes(policy_active()),
+                                  title=title, progress=progress, every=every, chunk=chunk)
 
 
 def ticket_pdf(tickets: Iterable[AdmissionTicket], *, title: str = "准考证") -> bytes:

@@ -1,6 +1,7 @@
 """Batch admission-ticket PDFs of large plans (over BACKGROUND_TICKETS tickets) as a background task.
 
-The task writes the PDF to a temporary file (never the whole file in memory), stores it under MEDIA at
+The task streams the PDF to a temporary file (`documents.ticket_pdf_write` draws CHUNK_PAGES tickets at a
+time and appends each part to the file, so the worker's memory does not grow with the plan), stores it under MEDIA at
 `arrangement/batches/<random>.pdf` (the path carries neither a name nor an ID number) and leaves the
 stored name in JobProgress.result; the download view checks that the job is the user's and the plan
 still in their scope before serving it.

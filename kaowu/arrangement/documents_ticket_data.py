@@ -78,7 +78,8 @@ class TicketPage:
     institution_id: int
     institution_name: str
     contact: str
-    photo_name: str = ""
+    photo_name: str = ""  # in default_storage; no photo: the ticket says 照片
+    seal_name: str = ""  # the institution's seal image in default_storage; none: a seal specimen
     seats: list[SeatLine] = field(default_factory=list)
 
 
@@ -128,4 +129,4 @@ def _pages_of(tickets: list[AdmissionTicket]) -> Iterator[TicketPage]:
             item_name=item_name, level=level, plan_name=plan.name, assessment=plan.get_assessment_type_display(),
             institution_id=plan.institution_id, institution_name=plan.institution.name,
             contact=f"{plan.contact_name} {plan.contact_phone}".strip(), photo_name=candidate.photo.name or "",
-            seats=seats.get(application.pk, []))
+            seal_name=plan.institution.seal.name or "", seats=seats.get(application.pk, []))

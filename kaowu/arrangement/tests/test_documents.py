@@ -6,8 +6,10 @@ The PDFs are read back with poppler (pdftotext, pdffonts, pdfimages) and the QR 
 """
 
 import base64
+import os
 import re
 import subprocess
+import sys
 import time
 from io import BytesIO
 
@@ -157,6 +159,33 @@ def test_the_qr_code_decodes_to_a_link_whose_signature_verifies(world, tmp_path)
     assert texts == [ticket_payload(ticket)]
     assert "/arrangement/documents/check-in/?t=" in texts[0]
     assert ticket_payload_verify(texts[0]) == ticket.number
+
+
+def test_the_qr_code_carries_the_public_address_of_the_site(world, tmp_path, settings):
+    settings.KAOWU_PUBLIC_URL = "https://kaowu.example.cn"
+    texts = qr_texts(documents.ticket_pdf([world.tickets[0]]), tmp_path)
+    assert len(texts) == 1 and texts[0].startswith("https://kaowu.example.cn/arrangement/documents/check-in/?t=")
+
+
+def _public_url(tmp_path, **env) -> subprocess.CompletedProcess:
+    environ = {k: v for k, v in os.environ.items() if k not in {"KAOWU_PUBLIC_URL", "KAOWU_ENV", "DATABASE_URL"}}
+    environ.update(DJANGO_SETTINGS_MODULE="kaowu.settings", KAOWU_VAR_DIR=str(tmp_path), **env)
+    code = "import django; django.setup(); from django.conf import settings; print(settings.KAOWU_PUBLIC_URL)"
+    return subprocess.run([sys.executable, "-c", code], cwd=settings.BASE_DIR, env=environ, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_kaowu_public_url_is_read_from_the_environment_or_derived_from_the_allowed_hosts(tmp_path):
+    production = {"KAOWU_ENV": "production", "DJANGO_SECRET_KEY": "k" * 60,
+                  "KAOWU_ALLOWED_HOSTS": ".kaowu.example.cn,localhost"}
+    assert _public_url(tmp_path).stdout.strip() == "http://127.0.0.1:8000"
+    assert _public_url(tmp_path, **production).stdout.strip() == "https://kaowu.example.cn"
+    assert _public_url(tmp_path, **production,
+                       KAOWU_PUBLIC_URL="https://ks.example.cn/").stdout.strip() == "https://ks.example.cn"
+    refused = _public_url(tmp_path, **production, KAOWU_PUBLIC_URL="ks.example.cn")
+    assert refused.returncode != 0 and "KAOWU_PUBLIC_URL" in refused.stderr
+    refused = _public_url(tmp_path, **{**production, "KAOWU_ALLOWED_HOSTS": ""})
+    assert refused.returncode != 0 and "KAOWU_PUBLIC_URL" in refused.stderr
 
 
 def _signed_for_another_purpose(payload: str) -> str:
@@ -437,6 +466,8 @@ def run_worker_once():
 def test_a_large_plan_s_tickets_are_made_in_the_background_and_downloaded_by_whoever_started_it(
         world, institution_clerk, institution_admin, login, monkeypatch, tmp_path):
     monkeypatch.setattr("kaowu.arrangement.views_documents.BACKGROUND_TICKETS", 2)
+    # Two tickets a part: the job streams the batch to its file in two parts (PdfStreamWriter).
+    monkeypatch.setattr("kaowu.arrangement.documents.CHUNK_PAGES", 2)
     client = login(institution_clerk)
     urls = staff_urls(world)
     assert client.get(urls["tickets_plan"])["Location"] == urls["page"]
@@ -455,7 +486,11 @@ def test_a_large_plan_s_tickets_are_made_in_the_background_and_downloaded_by_who
     assert "已完成" in done and 'id="batch-download"' in done and "hx-trigger" not in done
     pdf = body(client.get(page_url + "file/"))
     text = pdf_text(pdf, tmp_path, "tickets-batch")
-    assert all(t.number in text for t in world.tickets)  # the first page is rendered; the text is all pages
+    assert b"PdfStreamWriter" in pdf  # written in parts
+    # Every ticket, one a page, in number order (the first page is rendered; the text is all pages).
+    assert text.count("考生须知") == 3
+    assert [text.index(t.number) for t in sorted(world.tickets, key=lambda t: t.number)] == sorted(
+        text.index(t.number) for t in world.tickets)
     assert AuditEvent.objects.filter(action="arrangement.document_download", actor=institution_clerk).count() == 1
     # The file is the starter's: a colleague of the same institution does not get it.
     assert login(institution_admin).get(page_url + "file/").status_code == 404

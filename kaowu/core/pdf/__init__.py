@@ -5,7 +5,8 @@
                     title="缴费凭证", generated_at=timezone.localtime())
 
 Many identical pages (admission tickets) are drawn straight on a canvas (`canvas_open`, `text_lines`);
-QR codes and a seal specimen are vector marks (`qr_draw`, `QrFlowable`, `seal_specimen_draw`).
+QR codes and a seal specimen are vector marks (`qr_draw`, `QrFlowable`, `seal_specimen_draw`). A document
+too large to hold in memory is drawn in parts appended to one file by `PdfStreamWriter` (`stream.py`).
 
 Everything is set in one embedded, subset TrueType CJK font (see `fonts.py`), so the files look the
 same everywhere and `pdftotext` gives the Chinese text back.
@@ -28,13 +29,14 @@ from kaowu.core.pdf.document import (
 from kaowu.core.pdf.fonts import FONT, font_register
 from kaowu.core.pdf.marks import QrFlowable, qr_draw, qr_matrix, seal_specimen_draw
 from kaowu.core.pdf.numerals import yuan_upper
+from kaowu.core.pdf.stream import PdfStreamError, PdfStreamWriter
 
 # Binary (compressed) streams, not ASCII85 text: files a fifth smaller, and ReportLab encodes ASCII85
 # in pure Python when its optional C accelerator is absent, which was a tenth of a batch of tickets.
 rl_config.useA85 = 0
 
 __all__ = [
-    "FONT", "TEXT_WIDTH", "QrFlowable", "canvas_open", "font_register", "grid_table", "label_value_table", "para",
-    "pdf_build", "qr_draw", "qr_matrix", "ruled_lines", "seal_specimen_draw", "signature_block", "spacer", "styles",
-    "text_lines", "yuan_upper",
+    "FONT", "TEXT_WIDTH", "PdfStreamError", "PdfStreamWriter", "QrFlowable", "canvas_open", "font_register",
+    "grid_table", "label_value_table", "para", "pdf_build", "qr_draw", "qr_matrix", "ruled_lines",
+    "seal_specimen_draw", "signature_block", "spacer", "styles", "text_lines", "yuan_upper",
 ]
