@@ -3,8 +3,8 @@
 Both phases run the same gunicorn command line (production settings, sync workers, loopback only) and
 the same load generator; only the WSGI app differs. `ratio` = rps(/healthz) / rps(baseline).
 
-The helpers here (`production_env`, `migrate`, `gunicorn_server`, `generate_load`) are meant to be
-reused by later HTTP scenarios.
+The helpers here (`production_env`, `migrate`, `gunicorn_server`, `generate_load`, `run_clients` for
+other methods, bodies or a list of paths per client) are meant to be reused by later HTTP scenarios.
 """
 
 import http.client
@@ -21,7 +21,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.queues import Queue
 from pathlib import Path
 
@@ -83,14 +83,14 @@ def _tail(path: Path, lines: int = 30) -> str:
         return "(no log)"
 
 
-def _get(port: int, path: str, headers: dict[str, str] | None = None) -> int:
-    """One request on a new connection; returns the status after reading the whole body."""
+def request_once(port: int, path: str, *, method: str = "GET", headers: dict[str, str] | None = None,
+                 body: bytes | None = None) -> tuple[int, bytes]:
+    """One request on a new connection; returns the status and the whole body."""
     conn = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT_S)
     try:
-        conn.request("GET", path, headers=headers or {})
+        conn.request(method, path, body=body, headers=headers or {})
         response = conn.getresponse()
-        response.read()
-        return response.status
+        return response.status, response.read()
     finally:
         conn.close()
 
@@ -103,7 +103,7 @@ def _wait_ready(proc: subprocess.Popen, port: int) -> bool:
         if proc.poll() is not None:
             return False
         try:
-            status = _get(port, HEALTHZ)
+            status, _body = request_once(port, HEALTHZ)
         except (OSError, http.client.HTTPException) as exc:
             last = f"{type(exc).__name__}: {exc}"
         else:
@@ -172,25 +172,36 @@ def gunicorn_server(app: str, *, workers: int, env: dict[str, str], log_path: Pa
 
 @dataclass
 class Phase:
-    requests: int  # attempted, successful or not
-    errors: int  # exceptions and non-200 answers
+    requests: int  # attempted, answered or not
+    errors: int  # exceptions and answers with a status the phase does not expect
     elapsed_s: float
-    latencies_s: list[float]  # successful requests only
+    latencies_s: list[float]  # answered requests only
     first_error: str | None
+    statuses: dict[int, int] = field(default_factory=dict)  # answered requests by HTTP status
+    used: list[int] = field(default_factory=list)  # per client: how many of its paths it requested
+
+    @property
+    def answered(self) -> int:
+        return self.requests - self.errors
 
     @property
     def rps(self) -> float:
-        ok = self.requests - self.errors
-        return ok / self.elapsed_s if self.elapsed_s > 0 else 0.0
+        return self.answered / self.elapsed_s if self.elapsed_s > 0 else 0.0
 
     @classmethod
     def combine(cls, phases: list["Phase"]) -> "Phase":
+        statuses: dict[int, int] = {}
+        for phase in phases:
+            for status, count in phase.statuses.items():
+                statuses[status] = statuses.get(status, 0) + count
         return cls(
             requests=sum(phase.requests for phase in phases),
             errors=sum(phase.errors for phase in phases),
             elapsed_s=sum(phase.elapsed_s for phase in phases),
             latencies_s=[value for phase in phases for value in phase.latencies_s],
             first_error=next((phase.first_error for phase in phases if phase.first_error), None),
+            statuses=statuses,
+            used=[sum(used) for used in zip(*(phase.used for phase in phases), strict=True)],
         )
 
     def latency_ms(self, percentile: int) -> float:
@@ -202,35 +213,53 @@ class Phase:
         return cuts[percentile - 1] * 1000
 
 
-def _client(port: int, path: str, headers: dict[str, str], start_at: float, deadline: float,
+@dataclass(frozen=True)
+class Requests:
+    """What the clients of a phase send; the same for every client but the paths."""
+
+    method: str = "GET"
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes | None = None
+    answers: frozenset[int] = frozenset({200})  # the statuses that count as answered; any other is an error
+
+
+def _client(index: int, port: int, paths: str | list[str], requests: Requests, start_at: float, deadline: float,
             max_requests: int, results: Queue) -> None:
-    """One client: sequential requests, a new connection each (sync workers close them anyway)."""
+    """One client: sequential requests, a new connection each (sync workers close them anyway), until the
+    deadline, max_requests or, for a list of paths, the end of the list."""
     delay = start_at - time.time()
     if delay > 0:
         time.sleep(delay)
+    limit = max_requests if isinstance(paths, str) else min(max_requests, len(paths))
     latencies: list[float] = []
-    errors = 0
+    statuses: dict[int, int] = {}
+    made = errors = 0
     first_error: str | None = None
-    while len(latencies) + errors < max_requests and time.time() < deadline:
+    while made < limit and time.time() < deadline:
+        path = paths if isinstance(paths, str) else paths[made]
+        made += 1
         began = time.perf_counter()
         try:
-            status = _get(port, path, headers)
-            problem = None if status == 200 else f"HTTP {status}"
+            status, body = request_once(port, path, method=requests.method, headers=requests.headers,
+                                        body=requests.body)
+            problem = None if status in requests.answers else f"HTTP {status} for {path}: {body[:300]!r}"
         except (OSError, http.client.HTTPException) as exc:
             problem = f"{type(exc).__name__}: {exc}"
         if problem is None:
             latencies.append(time.perf_counter() - began)
+            statuses[status] = statuses.get(status, 0) + 1
         else:
             errors += 1
             first_error = first_error or problem
             # A dead server refuses instantly; pausing keeps the loop from spinning through max_requests.
             time.sleep(0.01)
-    results.put((len(latencies) + errors, errors, time.time(), latencies, first_error))
+    results.put((index, made, errors, time.time(), latencies, first_error, statuses))
 
 
-def generate_load(port: int, path: str, *, duration: float, concurrency: int, max_requests: int,
-                  headers: dict[str, str] | None = None) -> Phase:
-    """`concurrency` processes request `path` until `duration` seconds pass or `max_requests` are made."""
+def run_clients(port: int, paths: list[str | list[str]], *, duration: float, max_requests: int,
+                requests: Requests | None = None) -> Phase:
+    """One client process per entry of `paths` (a path it requests again and again, or a list of paths it
+    requests in turn), until `duration` seconds pass or max_requests (per client) are made."""
     # Processes, not threads: one Python client thread cannot saturate even a hello-world server.
     # fork starts them at once and they need nothing but the standard library.
     methods = multiprocessing.get_all_start_methods()
@@ -239,11 +268,10 @@ def generate_load(port: int, path: str, *, duration: float, concurrency: int, ma
     # Everyone starts at the same wall-clock instant (time.time is the clock shared between processes).
     start_at = time.time() + (0.1 if "fork" in methods else 2.0)
     deadline = start_at + duration
-    per_client = max(1, max_requests // concurrency)
     clients = [
-        ctx.Process(target=_client, args=(port, path, headers or {}, start_at, deadline, per_client, results),
-                    daemon=True)
-        for _ in range(concurrency)
+        ctx.Process(target=_client, args=(index, port, client_paths, requests or Requests(), start_at, deadline,
+                                          max_requests, results), daemon=True)
+        for index, client_paths in enumerate(paths)
     ]
     try:
         for client in clients:
@@ -260,14 +288,27 @@ def generate_load(port: int, path: str, *, duration: float, concurrency: int, ma
             if client.is_alive():
                 client.terminate()
                 client.join()
-    latencies = [value for report in reports for value in report[3]]
+    reports.sort(key=lambda report: report[0])  # they arrive in finishing order; `used` follows `paths`
+    statuses: dict[int, int] = {}
+    for report in reports:
+        for status, count in report[6].items():
+            statuses[status] = statuses.get(status, 0) + count
     return Phase(
-        requests=sum(report[0] for report in reports),
-        errors=sum(report[1] for report in reports),
-        elapsed_s=max(report[2] for report in reports) - start_at,
-        latencies_s=latencies,
-        first_error=next((report[4] for report in reports if report[4]), None),
+        requests=sum(report[1] for report in reports),
+        errors=sum(report[2] for report in reports),
+        elapsed_s=max(report[3] for report in reports) - start_at,
+        latencies_s=[value for report in reports for value in report[4]],
+        first_error=next((report[5] for report in reports if report[5]), None),
+        statuses=statuses,
+        used=[report[1] for report in reports],
     )
+
+
+def generate_load(port: int, path: str, *, duration: float, concurrency: int, max_requests: int,
+                  headers: dict[str, str] | None = None) -> Phase:
+    """`concurrency` processes GET `path` until `duration` seconds pass or `max_requests` are made."""
+    return run_clients(port, [path] * concurrency, duration=duration,
+                       max_requests=max(1, max_requests // concurrency), requests=Requests(headers=headers or {}))
 
 
 # --- Alternating measurement -------------------------------------------------------------

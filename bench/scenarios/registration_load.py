@@ -10,14 +10,16 @@ refused with 409 (item full), which is a correct answer, not an error.
 `rps` = answered submissions (200 accepted + 409 refused) per second; the baseline is GET /healthz on
 the same server (the http_baseline figure, measured in the same run, in alternating rounds of about a
 second); `ratio` = rps / baseline_rps. Target: ratio ≥ 0.3. After the load the database is asked how
-many applications on the item are submitted: `overbooked` = max(0, submitted - places). `errors`
-(anything but 200 and 409, in either phase) and `overbooked` must both be zero.
+many applications on the item hold a place: `submitted` = that number less `held_before` (the demo's
+own applications on the item that already held one), `overbooked` = max(0, submitted - places).
+`errors` (anything but 200 and 409, in either phase) and `overbooked` must both be zero.
 
 Database: a throwaway PostgreSQL database `kaowu_bench_<pid>` on the server at KAOWU_BENCH_PG_URL
 (default postgres://postgres@127.0.0.1:5432), migrated, seeded with `kaowu demo` plus APPLICATIONS
 draft applications for the 成都 plan's item, and always dropped at the end.
 
-Places: unless KAOWU_BENCH_PLACES fixes them, they are set after the warm-up to what the warm-up
+Places (`places`, offered to this run's submissions: the item's maximum is `held_before` + `places`):
+unless KAOWU_BENCH_PLACES fixes them, they are set after the warm-up to what the warm-up
 submitted plus half of what the measured warm-up rate would accept in `duration` seconds, so that the
 places run out about halfway through the measurement whatever the machine and the duration: the first
 half measures accepted submissions, the second the lock and the refusal. KAOWU_BENCH_APPLICATIONS
@@ -25,19 +27,14 @@ half measures accepted submissions, the second the lock and the refusal. KAOWU_B
 phase simply ends early (its rate stays right, and it is logged).
 """
 
-import http.client
 import json
-import multiprocessing
 import os
-import queue
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from multiprocessing.queues import Queue
 from pathlib import Path
 from urllib.parse import quote
 
@@ -50,13 +47,14 @@ from bench.scenarios.http_baseline import (
     HEALTHZ,
     HOST,
     KAOWU_APP,
-    REQUEST_TIMEOUT_S,
     Phase,
+    Requests,
     _tail,
     generate_load,
     gunicorn_server,
     migrate,
     production_env,
+    run_clients,
 )
 
 PG_URL = os.environ.get("KAOWU_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
@@ -212,119 +210,22 @@ def submitted_count(url: str, seeded: Seed) -> int:
 # --- The submit load ----------------------------------------------------------------------
 
 
-@dataclass
-class SubmitPhase:
-    used: list[int]  # per client: how many of its ids it consumed
-    accepted: int  # 200
-    refused: int  # 409: the item is full, a correct answer
-    errors: int  # exceptions and any other status
-    elapsed_s: float
-    latencies_s: list[float]  # answered (200 and 409) requests
-    first_error: str | None
-
-    @property
-    def answered(self) -> int:
-        return self.accepted + self.refused
-
-    def as_phase(self) -> Phase:
-        # Phase.rps counts requests - errors: the answered submissions.
-        return Phase(requests=self.answered + self.errors, errors=self.errors, elapsed_s=self.elapsed_s,
-                     latencies_s=self.latencies_s, first_error=self.first_error)
-
-
-def _post(port: int, path: str, headers: dict[str, str]) -> tuple[int, bytes]:
-    conn = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT_S)
-    try:
-        conn.request("POST", path, body=SUBMIT_BODY, headers=headers)
-        response = conn.getresponse()
-        return response.status, response.read()
-    finally:
-        conn.close()
-
-
-def _submit_client(index: int, port: int, token: str, ids: list[int], start_at: float, deadline: float,
-                   results: Queue) -> None:
-    """One client: submits its ids in order, one request on a new connection each, until time or ids run out."""
-    headers = {
-        "Authorization": f"Bearer {token}", "Content-Type": "application/json",
-        # As behind the TLS-terminating proxy of production; without it SECURE_SSL_REDIRECT answers 301.
-        "X-Forwarded-Proto": "https",
-    }
-    delay = start_at - time.time()
-    if delay > 0:
-        time.sleep(delay)
-    latencies: list[float] = []
-    accepted = refused = errors = used = 0
-    first_error: str | None = None
-    while used < len(ids) and time.time() < deadline:
-        application_id = ids[used]
-        used += 1
-        began = time.perf_counter()
-        try:
-            status, body = _post(port, SUBMIT_PATH.format(id=application_id), headers)
-            problem = None if status in (200, 409) else f"HTTP {status} for {application_id}: {body[:300]!r}"
-        except (OSError, http.client.HTTPException) as exc:
-            status, problem = 0, f"{type(exc).__name__}: {exc}"
-        if problem is None:
-            latencies.append(time.perf_counter() - began)
-            if status == 200:
-                accepted += 1
-            else:
-                refused += 1
-        else:
-            errors += 1
-            first_error = first_error or problem
-            time.sleep(0.01)
-    results.put((index, used, accepted, refused, errors, time.time(), latencies, first_error))
-
-
-def submit_load(port: int, token: str, slices: list[list[int]], *, duration: float) -> SubmitPhase:
-    """One client process per slice, each submitting from the start of its slice; the same pattern as
-    http_baseline.generate_load (fork, a shared start instant, results read before joining)."""
-    methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    results = ctx.Queue()
-    start_at = time.time() + (0.1 if "fork" in methods else 2.0)
-    deadline = start_at + duration
-    clients = [ctx.Process(target=_submit_client, args=(index, port, token, ids, start_at, deadline, results),
-                           daemon=True)
-               for index, ids in enumerate(slices)]
-    try:
-        for client in clients:
-            client.start()
-        try:
-            reports = [results.get(timeout=duration + 3 * REQUEST_TIMEOUT_S + 30) for _ in clients]
-        except queue.Empty:
-            raise BenchError("a submit client died without reporting (see its traceback above)") from None
-        for client in clients:
-            client.join(timeout=10)
-    finally:
-        for client in clients:
-            if client.is_alive():
-                client.terminate()
-                client.join()
-    reports.sort()  # by client index: reports arrive in finishing order, `used` must match the slices
-    return SubmitPhase(
-        used=[report[1] for report in reports],
-        accepted=sum(report[2] for report in reports),
-        refused=sum(report[3] for report in reports),
-        errors=sum(report[4] for report in reports),
-        elapsed_s=max(report[5] for report in reports) - start_at,
-        latencies_s=[value for report in reports for value in report[6]],
-        first_error=next((report[7] for report in reports if report[7]), None),
+def submit_load(port: int, token: str, slices: list[list[int]], *, duration: float) -> Phase:
+    """One client per slice, each submitting its ids in turn from the start of its slice, a new connection
+    each, until the time or its ids run out. 409 (the item is full) is an answer, not an error: the phase
+    counts it under `statuses[409]`, the accepted submissions under `statuses[200]`."""
+    requests = Requests(
+        method="POST", body=SUBMIT_BODY, answers=frozenset({200, 409}),
+        headers={
+            "Authorization": f"Bearer {token}", "Content-Type": "application/json",
+            # As behind the TLS-terminating proxy of production; without it SECURE_SSL_REDIRECT answers 301.
+            "X-Forwarded-Proto": "https",
+        },
     )
-
-
-def _combine(phases: list[SubmitPhase]) -> SubmitPhase:
-    return SubmitPhase(
-        used=[sum(used) for used in zip(*(phase.used for phase in phases), strict=True)],
-        accepted=sum(phase.accepted for phase in phases),
-        refused=sum(phase.refused for phase in phases),
-        errors=sum(phase.errors for phase in phases),
-        elapsed_s=sum(phase.elapsed_s for phase in phases),
-        latencies_s=[value for phase in phases for value in phase.latencies_s],
-        first_error=next((phase.first_error for phase in phases if phase.first_error), None),
-    )
+    paths: list[str | list[str]] = [[SUBMIT_PATH.format(id=application_id) for application_id in ids]
+                                    for ids in slices]
+    return run_clients(port, paths, duration=duration, max_requests=max(map(len, slices), default=1),
+                       requests=requests)
 
 
 # --- The scenario -------------------------------------------------------------------------
@@ -341,6 +242,11 @@ def run(options: Options) -> Metrics:
         migrate(env, var_dir / "migrate.log")
         log(f"seeding: kaowu demo and {applications} draft applications")
         seeded = seed(env, applications, fixed_places or applications, var_dir / "demo.log")
+        # `kaowu demo` has applications of its own on the item, some holding a place. They count against
+        # the maximum like any other, so the item gets that many more places, and `submitted` and
+        # `overbooked` are about this run's submissions only.
+        held_before = submitted_count(url, seeded)
+        places_set(url, seeded, held_before + (fixed_places or applications))
         # Disjoint slices, one per client; every round each client goes on where it stopped.
         slices = [seeded.ids[index::options.concurrency] for index in range(options.concurrency)]
         offsets = [0] * options.concurrency
@@ -348,7 +254,7 @@ def run(options: Options) -> Metrics:
         def remaining() -> list[list[int]]:
             return [ids[offset:] for ids, offset in zip(slices, offsets, strict=True)]
 
-        def advance(phase: SubmitPhase) -> None:
+        def advance(phase: Phase) -> None:
             for index, used in enumerate(phase.used):
                 offsets[index] += used
 
@@ -366,13 +272,13 @@ def run(options: Options) -> Metrics:
             else:
                 # Half of what the warm-up rate accepts in the measured time: the places run out midway.
                 expected = warm.answered / warm.elapsed_s * options.duration if warm.elapsed_s > 0 else 0
-                places = min(applications, warm.accepted + max(1, round(expected / 2)))
-                places_set(url, seeded, places)
-            log(f"measuring submissions ({places} places, {warm.accepted} taken in the warm-up) and {HEALTHZ} "
-                f"on port {port}: {options.duration:g} s each, {options.concurrency} clients, "
+                places = min(applications, warm.statuses.get(200, 0) + max(1, round(expected / 2)))
+                places_set(url, seeded, held_before + places)
+            log(f"measuring submissions ({places} places, {warm.statuses.get(200, 0)} taken in the warm-up) and "
+                f"{HEALTHZ} on port {port}: {options.duration:g} s each, {options.concurrency} clients, "
                 f"{options.workers} workers")
             rounds = max(1, round(options.duration))
-            submit_phases: list[SubmitPhase] = []
+            submit_phases: list[Phase] = []
             healthz_phases: list[Phase] = []
             for _round in range(rounds):
                 if any(remaining()):
@@ -383,14 +289,14 @@ def run(options: Options) -> Metrics:
                     port, HEALTHZ, duration=options.duration / rounds, concurrency=options.concurrency,
                     max_requests=max(1, options.max_requests // rounds),
                 ))
-        submitted = submitted_count(url, seeded)
+        submitted = submitted_count(url, seeded) - held_before
         server_tail = _tail(server_log)
     if not any(remaining()):
         log(f"all {applications} applications were used before the time was up: raise KAOWU_BENCH_APPLICATIONS")
-    submit = _combine(submit_phases).as_phase()
-    total = _combine(submit_phases)
+    submit = Phase.combine(submit_phases)
+    accepted, refused = submit.statuses.get(200, 0), submit.statuses.get(409, 0)
     healthz = Phase.combine(healthz_phases)
-    log(f"submit: {submit.rps:.1f} answered/s ({total.accepted} accepted, {total.refused} refused as full), "
+    log(f"submit: {submit.rps:.1f} answered/s ({accepted} accepted, {refused} refused as full), "
         f"{submit.errors} errors; {HEALTHZ}: {healthz.rps:.1f} requests/s, {healthz.errors} errors; "
         f"{submitted} submitted for {places} places")
     for name, phase in [("submit", submit), (HEALTHZ, healthz)]:
@@ -401,14 +307,15 @@ def run(options: Options) -> Metrics:
         "baseline_rps": round(healthz.rps, 1),
         "ratio": round(submit.rps / healthz.rps, 4) if healthz.rps > 0 else 0.0,
         "requests": submit.requests,
-        "accepted": total.accepted,
-        "refused_full": total.refused,
+        "accepted": accepted,
+        "refused_full": refused,
         # Errors in either phase (and in the warm-up, which raised above): none is a measurement.
         "errors": submit.errors + healthz.errors,
         "baseline_errors": healthz.errors,
         "overbooked": max(0, submitted - places),
         "places": places,
         "submitted": submitted,
+        "held_before": held_before,
         "applications": applications,
         "concurrency": options.concurrency,
         "workers": options.workers,
