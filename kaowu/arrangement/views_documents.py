@@ -8,7 +8,6 @@ carries personal data and is audited; the candidate's download of their own tick
 """
 
 import base64
-from io import BytesIO
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,6 +23,7 @@ from kaowu.arrangement import documents, documents_excel, documents_lists
 from kaowu.arrangement.documents_tasks import BACKGROUND_TICKETS, plan_tickets, tickets_batch_pdf
 from kaowu.arrangement.models import AdmissionTicket, SeatAssignment
 from kaowu.arrangement.ticket_signing import TicketSignatureError, ticket_payload_verify
+from kaowu.core.downloads import private_download
 from kaowu.core.ids import id_mask
 from kaowu.core.jobs import job_start, job_status
 from kaowu.core.permissions import role_required
@@ -42,11 +42,7 @@ APPLICATION_VOID = {Application.Status.WITHDRAWN, Application.Status.REFUNDED}
 
 
 def _download(data, filename: str, content_type: str = "application/pdf") -> FileResponse:
-    response = FileResponse(BytesIO(data) if isinstance(data, bytes) else data, as_attachment=True,
-                            filename=filename, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_download(data, filename=filename, content_type=content_type)
 
 
 def _audit(request, document: str, target, **details) -> None:

@@ -2,8 +2,6 @@
 
 from datetime import date
 
-from django.http import Http404
-from django.http.response import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -13,6 +11,7 @@ from kaowu.arrangement import services_lottery as services
 from kaowu.arrangement.lottery import ALGORITHM
 from kaowu.catalog.policy import policy_active
 from kaowu.core.actions import service_action
+from kaowu.core.downloads import private_file_response
 from kaowu.core.permissions import role_required
 
 VIEWERS = selectors.LOTTERY_VIEWERS
@@ -130,14 +129,5 @@ def lottery_photo(request, session_id: int, room_id: int, application_id: int):
     the registration records, so the registration photo route would refuse them)."""
     application = selectors.lottery_photo_application(user=request.user, session_id=session_id, room_id=room_id,
                                                       application_id=application_id)
-    photo = application.candidate.photo
-    if not photo:
-        raise Http404("照片不存在")
-    try:
-        handle = photo.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("照片不存在") from exc
-    response = FileResponse(handle, filename=f"photo-{application.pk}.jpg", content_type="image/jpeg")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(application.candidate.photo, filename=f"photo-{application.pk}.jpg",
+                                 content_type="image/jpeg", missing="照片不存在")

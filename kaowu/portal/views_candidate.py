@@ -11,7 +11,6 @@ from django.contrib.auth import authenticate, login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST
 from kaowu.accounts.models import Role, User
 from kaowu.accounts.services import user_create
 from kaowu.core.actions import service_action as _act
+from kaowu.core.downloads import private_file_response
 from kaowu.core.errors import PermissionRefused, RuleViolation
 from kaowu.core.forms import form_add_error
 from kaowu.core.permissions import role_required
@@ -252,17 +252,8 @@ def candidate_photo_file(request, application_id: int):
     """The photo of an application's candidate: for the candidate themselves (their own applications
     only) and for staff who can see that application; anyone else gets a 404."""
     application = application_get_for_user(user=request.user, application_id=application_id)
-    photo = application.candidate.photo
-    if not photo:
-        raise Http404("照片不存在")
-    try:
-        handle = photo.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("照片不存在") from exc
-    response = FileResponse(handle, filename=f"photo-{application.pk}.jpg", content_type="image/jpeg")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(application.candidate.photo, filename=f"photo-{application.pk}.jpg",
+                                 content_type="image/jpeg", missing="照片不存在")
 
 
 DOCUMENT_CONTENT_TYPES = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
@@ -276,15 +267,9 @@ def application_document_file(request, application_id: int, document_id: int):
     application = application_get_for_user(user=request.user, application_id=application_id)
     document = get_object_or_404(application.documents, pk=document_id)
     suffix = ("." + document.file.name.rsplit(".", 1)[-1].lower()) if "." in document.file.name else ""
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("文件不存在") from exc
+    response = private_file_response(document.file, filename=document.name,
+                                     content_type=DOCUMENT_CONTENT_TYPES.get(suffix, "application/octet-stream"))
     if request.user.role != Role.CANDIDATE:
         audit_record(action="application.document_download", actor=request.user, target=document,
                      organisation=application.plan.institution, after={"kind": document.kind})
-    response = FileResponse(handle, filename=document.name,
-                            content_type=DOCUMENT_CONTENT_TYPES.get(suffix, "application/octet-stream"))
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
     return response

@@ -5,7 +5,6 @@ Scoping comes from the selectors: an application or a plan outside the user's sc
 """
 
 import mimetypes
-from io import BytesIO
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from kaowu.accounts.models import OFFICE_ROLES, Role
 from kaowu.core.actions import service_action
+from kaowu.core.downloads import private_download
 from kaowu.core.permissions import role_required
 from kaowu.core.services import audit_record
 from kaowu.plans.selectors import plan_get_for_user
@@ -25,11 +25,7 @@ STAFF = (Role.INSTITUTION_ADMIN, Role.INSTITUTION_CLERK)
 
 
 def _download(data, filename: str, content_type: str = "application/pdf") -> FileResponse:
-    response = FileResponse(BytesIO(data) if isinstance(data, bytes) else data, as_attachment=True,
-                            filename=filename, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_download(data, filename=filename, content_type=content_type)
 
 
 @login_required
