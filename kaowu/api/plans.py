@@ -1,12 +1,10 @@
 from datetime import date, time
 
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema
-from ninja.errors import HttpError
 
-from kaowu.core.errors import PermissionRefused, RuleViolation
+from kaowu.api.errors import refusals_as_http
 from kaowu.plans import selectors, services
 
 router = Router(tags=["考核计划"])
@@ -52,11 +50,5 @@ def plan_sessions(request, plan_id: int):
 @router.post("/plans/{plan_id}/file", response=PlanOut, summary="报备计划（R-CQ-1 等规则校验）")
 def plan_file(request, plan_id: int):
     plan = get_object_or_404(selectors.plans_visible_to(request.auth), pk=plan_id)
-    try:
+    with refusals_as_http():
         return services.plan_file(plan=plan, by=request.auth, today=timezone.localdate())
-    except RuleViolation as exc:
-        raise HttpError(422, str(exc)) from None
-    except ValidationError as exc:
-        raise HttpError(422, "；".join(exc.messages)) from None
-    except PermissionRefused as exc:
-        raise HttpError(403, exc.message) from None

@@ -1,12 +1,10 @@
 from datetime import datetime
 
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema
-from ninja.errors import HttpError
 
-from kaowu.core.errors import PermissionRefused, RuleViolation
+from kaowu.api.errors import refusals_as_http
 from kaowu.registration import selectors, services
 from kaowu.registration.models import Application
 
@@ -66,13 +64,7 @@ def application_submit(request, application_id: int, payload: SubmitIn):
         .only(*SUBMIT_COLUMNS),
         pk=application_id,
     )
-    try:
+    with refusals_as_http():
         return services.application_submit(application=application, by=request.auth,
                                            commitment_accepted=payload.commitment_accepted,
                                            today=timezone.localdate())
-    except RuleViolation as exc:
-        raise HttpError(422, str(exc)) from None
-    except ValidationError as exc:
-        raise HttpError(409 if "已满" in "".join(exc.messages) else 422, "；".join(exc.messages)) from None
-    except PermissionRefused as exc:
-        raise HttpError(403, exc.message) from None

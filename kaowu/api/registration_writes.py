@@ -5,19 +5,17 @@ The operations hang on the registration router: ninja serves one path (/applicat
 router only, so a second router could not add POST next to its GET."""
 
 from collections.abc import Callable
-from contextlib import contextmanager
 from datetime import date
 from typing import Literal
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
+from kaowu.api.errors import refusals_as_http
 from kaowu.api.registration import ApplicationOut, router
-from kaowu.core.errors import PermissionRefused, RuleViolation
 from kaowu.core.jobs import job_start, job_status
 from kaowu.core.models import JobProgress
 from kaowu.plans.models import PlanItem
@@ -25,25 +23,6 @@ from kaowu.plans.selectors import plans_visible_to
 from kaowu.registration import imports, selectors, services
 from kaowu.registration.models import Candidate, IdType, Payment
 from kaowu.registration.tasks_import import import_applications_commit
-
-
-@contextmanager
-def refusals_as_http():
-    """A service's refusal as an HTTP error with its Chinese text (and rule id)."""
-    try:
-        yield
-    except RuleViolation as exc:
-        raise HttpError(422, str(exc)) from None
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            text = "；".join(f"{field}：{'、'.join(messages)}" for field, messages in exc.message_dict.items())
-        else:
-            text = "；".join(exc.messages)
-        raise HttpError(409 if "已满" in text else 422, text) from None
-    except PermissionRefused as exc:
-        raise HttpError(403, exc.message) from None
-    except imports.ImportRefused as exc:
-        raise HttpError(422, exc.message) from None
 
 
 def _act(call: Callable):

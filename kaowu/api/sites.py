@@ -1,10 +1,9 @@
 """考点 API: the sites, rooms and stations an institution's own system may read, and creating a site."""
 
-from django.core.exceptions import ValidationError
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
-from kaowu.core.errors import PermissionRefused, RuleViolation
+from kaowu.api.errors import refusals_as_http
 from kaowu.sites import selectors, services
 
 router = Router(tags=["考点与考场"])
@@ -64,12 +63,6 @@ def site_create(request, payload: SiteIn):
     user = request.auth
     if user.organisation_id is None:
         raise HttpError(403, "只有报名考核机构的管理员或经办人可以新增考点")
-    try:
+    with refusals_as_http():
         site = services.site_create(institution=user.organisation, by=user, **payload.dict())
-    except PermissionRefused as exc:
-        raise HttpError(403, exc.message) from None
-    except RuleViolation as exc:
-        raise HttpError(422, str(exc)) from None
-    except ValidationError as exc:
-        raise HttpError(422, "；".join(exc.messages)) from None
     return Status(201, site)

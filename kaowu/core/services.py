@@ -36,18 +36,22 @@ def audit_record(
     before: dict | None = None,
     after: dict | None = None,
     organisation=None,
+    organisation_id: int | None = None,
     username: str = "",
 ) -> AuditEvent:
-    """Append one audit event. Every service that changes state calls this."""
-    if organisation is None and actor is not None and getattr(actor, "pk", None):
-        organisation = actor.organisation
+    """Append one audit event. Every service that changes state calls this. The organisation may be
+    given by its key (`organisation_id`) when the caller has only that, saving a query."""
+    if organisation is not None:
+        organisation_id = organisation.pk
+    elif organisation_id is None and actor is not None and getattr(actor, "pk", None):
+        organisation_id = actor.organisation_id
     # Inside a service's transaction the event commits or rolls back with the change; no savepoint
     # of its own (two more round trips on every state change), since a failed event must undo it all.
     with transaction.atomic(savepoint=False):
         return AuditEvent.objects.create(
             actor=actor if actor is not None and getattr(actor, "pk", None) else None,
             actor_username=username or (actor.get_username() if actor is not None and actor.pk else ""),
-            organisation=organisation,
+            organisation_id=organisation_id,
             action=action,
             object_type=target._meta.label if target is not None else "",
             object_id=str(target.pk) if target is not None else "",

@@ -1,8 +1,10 @@
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from kaowu.accounts.models import Role, User
+from kaowu.accounts.models import Organisation, Role, User
 from kaowu.accounts.selectors import organisations_visible_to
+from kaowu.plans.models import PlanItem
+from kaowu.plans.selectors import plans_visible_to
 from kaowu.registration.models import Application, Candidate, CandidateChangeRequest
 
 
@@ -45,3 +47,18 @@ def change_rows(change_request: CandidateChangeRequest) -> list[tuple[str, str, 
         rows.append((str(model_field.verbose_name), str(labels.get(change["old"], change["old"])),
                      str(labels.get(change["new"], change["new"]))))
     return rows
+
+
+def application_item_options(user: User) -> list[tuple[str, str]]:
+    """The occupations and special items of the plans the user can see, as (filter value, name):
+    "o:<id>" for an occupation, "s:<id>" for a special item."""
+    items = (PlanItem.objects.filter(plan__in=plans_visible_to(user).values("pk"))
+             .values_list("occupation_id", "occupation__name", "special_item_id", "special_item__name").distinct())
+    return sorted({(f"o:{o}", o_name) if o else (f"s:{s}", s_name) for o, o_name, s, s_name in items},
+                  key=lambda option: option[1])
+
+
+def institution_options(user: User) -> QuerySet:
+    """(id, name) of the institutions in the user's scope."""
+    return (organisations_visible_to(user).filter(kind=Organisation.Kind.INSTITUTION)
+            .order_by("path").values_list("pk", "name"))

@@ -49,6 +49,12 @@ APPLICATION_TRANSITIONS: dict[str, set[str]] = {
     Status.WITHDRAWN: {Status.REFUNDED},
     Status.REFUNDED: set(),
 }
+
+
+class PlacesFull(ValidationError):
+    """The item has no place left; a refusal of its own so that the API can answer 409."""
+
+
 # Applications that hold a place on an item with a maximum.
 HOLDING_PLACE = {Status.SUBMITTED, Status.INSTITUTION_APPROVED, Status.CENTER_APPROVED, Status.PAID,
                  Status.TICKETED}
@@ -65,12 +71,9 @@ def application_transition(*, application: Application, to: str, by: User | None
     before = application.status
     application.status = to
     application.save()
-    plan = application.plan
-    # The event records the institution's key; a plan loaded without its institution (the API's submit)
-    # needs no query for it.
-    institution = (plan.institution if Plan.institution.is_cached(plan)
-                   else Plan.institution.field.related_model(pk=plan.institution_id))
-    audit_record(action=f"application.{to}", actor=by, target=application, organisation=institution,
+    # By key: a plan loaded without its institution (the API's submit) needs no query for it.
+    audit_record(action=f"application.{to}", actor=by, target=application,
+                 organisation_id=application.plan.institution_id,
                  before={"status": before}, after={"status": to, **({"reason": reason} if reason else {})})
     return application
 
@@ -191,7 +194,7 @@ def application_submit(*, application: Application, by: User, commitment_accepte
             )
             (taken,) = cursor.fetchone()
         if taken >= item.max_candidates:
-            raise ValidationError(f"“{item}”报名人数已满（上限{item.max_candidates}人）")
+            raise PlacesFull(f"“{item}”报名人数已满（上限{item.max_candidates}人）")
     application.eligibility = eligibility_for(application)
     application.commitment_version = COMMITMENT_VERSION
     application.commitment_accepted_at = timezone.now()

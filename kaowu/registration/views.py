@@ -13,14 +13,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
-from kaowu.accounts.models import OFFICE_ROLES, Organisation, Role
-from kaowu.accounts.selectors import organisations_visible_to
+from kaowu.accounts.models import OFFICE_ROLES, Role
 from kaowu.catalog.models.catalogue import LEVEL_LABELS
 from kaowu.core.actions import refusal_messages, service_action
 from kaowu.core.errors import PermissionRefused, RuleViolation
 from kaowu.core.permissions import role_required
 from kaowu.core.services import audit_record
-from kaowu.plans.models import PlanItem
 from kaowu.plans.selectors import plans_visible_to
 from kaowu.registration import selectors, services
 from kaowu.registration.models import Application, Payment
@@ -55,17 +53,10 @@ def _filtered(request):
 
 
 def _filter_choices(user) -> dict:
-    """The options of the list's drop-downs, from the plans the user can see (a fixed number of queries)."""
-    plans = plans_visible_to(user)
-    items = (PlanItem.objects.filter(plan__in=plans.values("pk"))
-             .values_list("occupation_id", "occupation__name", "special_item_id", "special_item__name").distinct())
-    options = sorted({(f"o:{o}", o_name) if o else (f"s:{s}", s_name) for o, o_name, s, s_name in items},
-                     key=lambda option: option[1])
-    institutions = (organisations_visible_to(user).filter(kind=Organisation.Kind.INSTITUTION)
-                    .order_by("path").values_list("pk", "name"))
-    return {"plans": plans.order_by("-created_at")[:100], "items": options,
-            "levels": sorted(LEVEL_LABELS.items(), reverse=True),
-            "institutions": list(institutions) if user.role in REVIEWERS else []}
+    """The options of the list's drop-downs (a fixed number of queries)."""
+    return {"plans": plans_visible_to(user).order_by("-created_at")[:100],
+            "items": selectors.application_item_options(user), "levels": sorted(LEVEL_LABELS.items(), reverse=True),
+            "institutions": list(selectors.institution_options(user)) if user.role in REVIEWERS else []}
 
 
 @role_required(*OFFICE_ROLES)
