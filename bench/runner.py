@@ -19,11 +19,13 @@ from bench.scenarios import (
     Metrics,
     Options,
     arrange,
+    dispatch,
     eligibility,
     http_baseline,
     import_applications,
     log,
     registration_load,
+    score_entry,
     tickets_pdf,
 )
 
@@ -37,6 +39,8 @@ SCENARIOS: dict[str, Scenario] = {
     "import": import_applications.run,
     "arrange": arrange.run,
     "tickets_pdf": tickets_pdf.run,
+    "dispatch": dispatch.run,
+    "score_entry": score_entry.run,
 }
 
 ALL = "all"

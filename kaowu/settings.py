@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "kaowu.portal",
     "kaowu.registration",
     "kaowu.arrangement",
+    "kaowu.staffing",
+    "kaowu.scoring",
     "kaowu.api",
 ]
 

@@ -25,6 +25,8 @@ urlpatterns = [
     path("portal/", include("kaowu.portal.urls")),
     path("registration/", include("kaowu.registration.urls")),
     path("arrangement/", include("kaowu.arrangement.urls")),
+    path("staffing/", include("kaowu.staffing.urls")),
+    path("scores/", include("kaowu.scoring.urls")),
     # The admin's own login would bypass the lockout, so it sends people to ours.
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),

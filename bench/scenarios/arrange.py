@@ -32,22 +32,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.scenarios import REPO_DIR, BenchError, Metrics, Options, log
+from bench.scenarios import REPO_DIR, BenchError, Metrics, Options, child_run, log, peak_memory_mb
 from bench.scenarios.http_baseline import _tail, migrate, production_env
 from bench.scenarios.registration_load import _env_int, throwaway_database
 
 SCALE = 10  # KAOWU_BENCH_ARRANGE_SCALE overrides
 SEED = 20261205
 BATCH = 20_000
-
-
-def _child(env: dict[str, str], what: str, log_path: Path) -> dict:
-    result = subprocess.run([sys.executable, "-m", "bench.scenarios.arrange", "--child", what], cwd=REPO_DIR,
-                            env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=3_600)
-    log_path.write_text(result.stderr)
-    if result.returncode != 0:
-        raise BenchError(f"arrange child ({what}) failed:\n{result.stderr[-3000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def run(options: Options) -> Metrics:
@@ -70,11 +61,11 @@ def run(options: Options) -> Metrics:
             raise BenchError(f"kaowu demo failed (exit {demo.returncode}):\n{_tail(var_dir / 'demo.log')}")
         demo_seconds = time.perf_counter() - began
         log("(a) one bulk insert of the baseline rows")
-        first = _child(env, "baseline", var_dir / "baseline1.log")
+        first = child_run("arrange", "baseline", env=env, log_path=var_dir / "baseline1.log")
         log(f"(a) {first['rows']} rows in {first['seconds']:.2f} s; (b) arranging every plan of the province")
-        arranged = _child(env, "arrange", var_dir / "arrange.log")
+        arranged = child_run("arrange", "arrange", env=env, log_path=var_dir / "arrange.log")
         log(f"(b) {arranged['plans']} plans, {arranged['seats']} seats in {arranged['seconds']:.2f} s; (a) again")
-        second = _child(env, "baseline", var_dir / "baseline2.log")
+        second = child_run("arrange", "baseline", env=env, log_path=var_dir / "baseline2.log")
     baseline = (first["seconds"] + second["seconds"]) / 2
     log(f"(a) {second['seconds']:.2f} s; a = {baseline:.2f} s, b = {arranged['seconds']:.2f} s")
     return {
@@ -150,7 +141,6 @@ def child_baseline() -> dict:
 
 def child_arrange() -> dict:
     """(b): arrangement_run for every plan with paid applications, timed together."""
-    import resource
 
     from django.db.models import Count, F, OuterRef, Q, Subquery
 
@@ -172,7 +162,7 @@ def child_arrange() -> dict:
         runs.append(arrangement_run(plan=plan, by=clerks[plan.institution_id], mode=ArrangementRun.Mode.FULL,
                                     seed=SEED))
     seconds = time.perf_counter() - began
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak_kb = peak_memory_mb() * 1024
 
     needed = (Session.objects.filter(item=OuterRef("item")).order_by().values("item").annotate(n=Count("pk"))
               .values("n"))

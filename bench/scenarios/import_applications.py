@@ -17,7 +17,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from bench.scenarios import REPO_DIR, BenchError, Metrics, Options, log
+from bench.scenarios import REPO_DIR, BenchError, Metrics, Options, log, peak_memory_mb
 from bench.scenarios.http_baseline import migrate, production_env
 
 ROWS = 10_000
@@ -69,7 +69,6 @@ def _write_file(path: Path, labels: list[str]) -> None:
 
 
 def child() -> None:
-    import resource
 
     import django
 
@@ -101,7 +100,7 @@ def child() -> None:
     import_seconds = time.perf_counter() - started
 
     imported = Application.objects.filter(plan=plan).count() - already
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak_kb = peak_memory_mb() * 1024
     print(json.dumps({
         "ratio": round(parse_seconds / import_seconds, 4),
         "rows": checked.total,

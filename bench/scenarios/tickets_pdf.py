@@ -31,7 +31,6 @@ and the large file's first, middle and last page carrying their candidate's name
 import json
 import os
 import random
-import resource
 import shutil
 import subprocess
 import sys
@@ -42,7 +41,7 @@ from datetime import time as clock
 from io import BytesIO
 from pathlib import Path
 
-from bench.scenarios import REPO_DIR, BenchError, Metrics, Options, log
+from bench.scenarios import Metrics, Options, child_run, log, peak_memory_mb
 from bench.scenarios.http_baseline import production_env
 from bench.scenarios.registration_load import _env_int
 
@@ -179,7 +178,7 @@ def _plain_pages(pages, notes: list[str], target) -> int:
 
 
 def _peak_mb() -> float:
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return peak_memory_mb()
 
 
 def child_rate(duration: float, folder: Path) -> dict:
@@ -235,15 +234,6 @@ def child_stream(count: int, path: Path) -> dict:
 # --- the parent ------------------------------------------------------------------------------------
 
 
-def _child(env: dict[str, str], *args: str, log_path: Path) -> dict:
-    result = subprocess.run([sys.executable, "-m", "bench.scenarios.tickets_pdf", "--child", *args], cwd=REPO_DIR,
-                            env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=3_600)
-    log_path.write_text(result.stderr)
-    if result.returncode != 0:
-        raise BenchError(f"tickets_pdf child ({' '.join(args)}) failed:\n{result.stderr[-3000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
 def _pages_of(path: str) -> int:
     info = subprocess.run(["pdfinfo", path], capture_output=True, text=True, timeout=600)
     for line in info.stdout.splitlines():
@@ -286,12 +276,15 @@ def run(options: Options) -> Metrics:
         env["KAOWU_MEDIA_ROOT"] = str(folder / "media")
         media_write(folder / "media")
         log(f"rate: rounds of {ROUND} tickets and of {ROUND} plain pages, {options.duration:g} s each side")
-        rate = _child(env, "rate", str(options.duration), str(folder), log_path=folder / "rate.log")
+        rate = child_run("tickets_pdf", "rate", str(options.duration), str(folder), env=env,
+                         log_path=folder / "rate.log")
         log(f"rate: {rate['rps']:.1f} tickets/s, {rate['baseline_rps']:.1f} plain pages/s")
         log(f"stream: {small} tickets to a file")
-        first = _child(env, "stream", str(small), str(folder / "small.pdf"), log_path=folder / "small.log")
+        first = child_run("tickets_pdf", "stream", str(small), str(folder / "small.pdf"), env=env,
+                        log_path=folder / "small.log")
         log(f"stream: {count} tickets to a file")
-        large = _child(env, "stream", str(count), str(folder / "large.pdf"), log_path=folder / "large.log")
+        large = child_run("tickets_pdf", "stream", str(count), str(folder / "large.pdf"), env=env,
+                        log_path=folder / "large.log")
         log(f"stream: {large['pages']} pages in {large['seconds']:.1f} s, peak {large['peak_memory_mb']} MB")
         failed, checked = _check([*rate["files"], (str(folder / "small.pdf"), small)], str(folder / "large.pdf"),
                                  count)

@@ -87,3 +87,13 @@ def test_tickets_pdf_renders_tickets_against_plain_pages_and_streams_a_batch_in_
     assert metrics["checked"] > 0  # page counts and pages read back with poppler
     assert 0 < metrics["peak_memory_mb"] < 1_024 and 0 < metrics["stream_peak_memory_mb"] < 1_024
     assert metrics["stream_memory_growth_mb"] < 30
+
+
+def test_dispatch_solves_a_small_province_through_the_command_with_no_violations():
+    # A twentieth of the province (about 100 rooms); the full run is 2,000 rooms and 8,000 staff.
+    result = kaowu("bench", "dispatch", "--json", timeout=300, env={"KAOWU_BENCH_DISPATCH_SCALE": "0.05"})
+
+    assert result.returncode == 0, result.stderr
+    metrics = json.loads(result.stdout.splitlines()[-1])["metrics"]
+    assert metrics["errors"] == 0 and metrics["violations"] == 0, result.stderr
+    assert metrics["gap"] <= 0.01 and metrics["objective"] >= metrics["bound"] - 1e-6

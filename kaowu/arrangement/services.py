@@ -128,7 +128,8 @@ def arrangement_input_load(*, plan: Plan, mode: str) -> ArrangementInput:
     """The solver's input for a plan, read with a fixed number of value queries whatever its size."""
     items = _items_of(plan)
     session_rows = list(Session.objects.filter(plan=plan).values_list(
-        "pk", "item_id", "date", "start", "end", "subject__kind", "subject__answer_mode", "subject__name"))
+        "pk", "item_id", "date", "start", "end", "subject__kind", "subject__answer_mode", "subject__name",
+        "subject_id"))
     listed: defaultdict[int, list[int]] = defaultdict(list)
     for session_id, room_id in Session.rooms.through.objects.filter(session__plan=plan).values_list(
             "session_id", "room_id"):
@@ -161,8 +162,9 @@ def arrangement_input_load(*, plan: Plan, mode: str) -> ArrangementInput:
             plan_rooms_of_kind[kind].append(room_id)
     kind_tuples = {kind: tuple(ids) for kind, ids in plan_rooms_of_kind.items()}
 
-    sessions, sessions_of_item, session_kind = [], defaultdict(list), {}
-    for session_id, item_id, day, start, end, subject_kind, answer_mode, subject_name in session_rows:
+    sessions, sessions_of_item, session_kind, subject_of = [], defaultdict(list), {}, {}
+    for session_id, item_id, day, start, end, subject_kind, answer_mode, subject_name, subject_id in session_rows:
+        subject_of[session_id] = subject_id
         rooms_listed = listed.get(session_id, [])
         needs = _session_room_kind(subject_kind, answer_mode, [kind_of[r] for r in rooms_listed if r in kind_of])
         room_ids = (tuple(r for r in rooms_listed if kind_of.get(r) == needs) if rooms_listed
@@ -178,9 +180,14 @@ def arrangement_input_load(*, plan: Plan, mode: str) -> ArrangementInput:
     candidates, unscheduled = [], 0
     institution_id = plan.institution_id
     session_tuples = {item_id: tuple(ids) for item_id, ids in sessions_of_item.items()}
-    for application_id, item_id in Application.objects.filter(plan=plan, status__in=FEE_PAID).values_list(
-            "pk", "item_id").iterator(chunk_size=10_000):
+    for application_id, item_id, carried in Application.objects.filter(plan=plan, status__in=FEE_PAID).values_list(
+            "pk", "item_id", "carried_subjects").iterator(chunk_size=10_000):
         ids = session_tuples.get(item_id)
+        if carried and ids:
+            # A retake sits only the subjects it failed; the passed ones are carried over (R-CQ-13).
+            ids = tuple(i for i in ids if subject_of[i] not in carried)
+            if not ids:
+                continue
         if not ids:
             unscheduled += 1
             continue

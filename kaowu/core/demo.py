@@ -16,7 +16,9 @@ from kaowu.catalog.policy import policy_active, policy_presets_load
 from kaowu.plans.calendar import calendar_load
 from kaowu.plans.demo import demo_plans_build
 from kaowu.registration.demo import demo_registration_build
+from kaowu.scoring.demo import demo_scores_build
 from kaowu.sites.demo import demo_sites_build
+from kaowu.staffing.demo import demo_staffing_build
 
 
 def demo_exists() -> bool:
@@ -37,6 +39,8 @@ def demo_build(*, scale: int = 1, seed: int = 20261122) -> list[DemoLogin]:
     demo_sites_build(rng=rng)
     demo_plans_build(today=timezone.localdate())
     demo_registration_build(rng=rng, scale=scale)
+    demo_staffing_build(rng=rng, today=timezone.localdate())
+    demo_scores_build(rng=rng, today=timezone.localdate())
     return logins
 
 

@@ -36,7 +36,11 @@ def home(request):
         return redirect("candidate_home")  # a candidate's home is their own applications
     today: date = timezone.localdate()
     overview = selectors.home_overview(user=request.user, today=today)
-    return render(request, "core/home.html", {"overview": overview, "Role": Role})
+    # Overdue results (R-FJ-10) come from the scoring app, which builds on core: imported here, not at the top.
+    from kaowu.scoring.selectors_release import overdue_releases
+
+    return render(request, "core/home.html", {"overview": overview, "Role": Role,
+                                              "overdue": overdue_releases(request.user, today)})
 
 
 @role_required(*AUDIT_ROLES)

@@ -118,7 +118,7 @@ def candidate_data_change(*, application: Application, by: User, proposed: dict,
 
 def _pending(change_request: CandidateChangeRequest, by: User) -> CandidateChangeRequest:
     """Lock the request, check it is still pending and that `by` is its center."""
-    locked = CandidateChangeRequest.objects.select_for_update().select_related(
+    locked = CandidateChangeRequest.objects.select_for_update(of=("self",)).select_related(
         "application__plan__reviewing_center", "candidate").get(pk=change_request.pk)
     _require_center_of(by, locked.application)
     if locked.status != ChangeStatus.PENDING:

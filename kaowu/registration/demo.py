@@ -25,7 +25,7 @@ PATH = ([Status.DRAFT] * 3 + [Status.SUBMITTED] * 6 + [Status.RETURNED] + [Statu
         + [Status.CENTER_APPROVED] * 4 + [Status.PAID] * 5 + [Status.WITHDRAWN])
 
 
-def _portrait(rng: random.Random) -> bytes:
+def demo_portrait(rng: random.Random) -> bytes:
     img = Image.new("RGB", (360, 440), (60 + rng.randrange(60), 120 + rng.randrange(60), 200))
     draw = ImageDraw.Draw(img)
     draw.ellipse((110, 50, 250, 250), fill=(230, 185 + rng.randrange(20), 150))
@@ -80,7 +80,7 @@ def demo_registration_build(*, rng: random.Random, today: date | None = None, sc
                 education=rng.choice(EducationLevel.values), id_number=number,
                 address=f"{institution.address[:20]}附近{index + 1}号", phone=phone_number(rng),
                 employer=rng.choice(["", "某某家政服务有限公司", "某某科技有限公司", "某某托育中心"]))
-            jpeg = photo_normalise(_portrait(rng), width=policy.photo_width_px, height=policy.photo_height_px,
+            jpeg = photo_normalise(demo_portrait(rng), width=policy.photo_width_px, height=policy.photo_height_px,
                                    max_kb=policy.photo_max_kb)
             candidate.photo.save(f"{candidate.pk}-demo.jpg", ContentFile(jpeg), save=True)
             application = services.application_create(candidate=candidate, item=item, by=clerk)

@@ -1,8 +1,9 @@
 """Bulk import of candidates and draft applications from an Excel file (批量导入报名).
 
 The flow: the institution downloads `import_template_build` (drop-downs for the code lists), fills it
-and uploads it; `import_file_store` checks the bytes and keeps the file under MEDIA_ROOT/imports/
-with a signed, database-free token (so any app server can pick it up, given a shared MEDIA_ROOT);
+and uploads it; `import_upload` checks the bytes and keeps the file under MEDIA_ROOT/imports/
+with a signed, database-free token (so any app server can pick it up, given a shared MEDIA_ROOT; the
+file and sheet handling shared with the other imports is in kaowu.core.excel);
 `import_validate` reads it with python-calamine and reports every faulty cell by Excel row number
 and column in Chinese; `import_commit` validates again inside one transaction and creates all rows
 or none. Rows whose candidate already has an application for the same item of the plan count as
@@ -18,9 +19,7 @@ An existing candidate (same ID type and number) is reused as registered: the fil
 overwrite the person's data, and a different 姓名 is reported as an error.
 """
 
-import hashlib
 import re
-import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -28,14 +27,14 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.core import signing
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from python_calamine import CalamineWorkbook
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric
 
 from kaowu.accounts.models import Role, User
 from kaowu.core.errors import PermissionRefused
+from kaowu.core.excel import ImportRefused, RowError, row_reader, sheet_rows_read, upload_keep, upload_token_load
+from kaowu.core.excel import import_file_path as import_file_path  # re-exported, as are ImportRefused, RowError
 from kaowu.core.ids import IdCheck, id_check
 from kaowu.core.services import audit_record
 from kaowu.plans.models import Plan, PlanItem
@@ -50,13 +49,10 @@ BACKGROUND_ROWS = 2_000  # above this, validation and import run as a background
 PROGRESS_EVERY = 500
 ERRORS_KEPT = 1_000  # errors (and warnings) kept in a background job's result (the counts are always complete)
 TOKEN_SALT = "kaowu.registration.import"
-TOKEN_MAX_AGE = 24 * 60 * 60
+TOKEN_MAX_AGE = 24 * 60 * 60  # "导入已过期（超过24小时）" says so
 STORAGE_DIR = "imports"
 SHEET_NAME = "报名信息"
 OPEN_PLAN = {Plan.Status.REGISTRATION_OPEN}
-
-XLSX_MAGIC = b"PK\x03\x04"
-XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 @dataclass(frozen=True)
@@ -114,24 +110,6 @@ MAX_LENGTHS = {"name": 40, "address": 200, "employer": 120, "id_number": 32}
 Progress = Callable[[int, int, str], None]
 
 
-class ImportRefused(Exception):
-    """The file as a whole cannot be imported; `message` is the Chinese text for the clerk."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int  # as Excel numbers it: the header is row 1
-    column: str  # the Chinese column title, "" for the row as a whole
-    reason: str
-
-    def as_json(self) -> dict:
-        return {"row": self.row, "column": self.column, "reason": self.reason}
-
-
 @dataclass(slots=True)
 class ImportRow:
     row: int
@@ -184,34 +162,6 @@ def import_require_staff(*, by: User, plan: Plan) -> None:
         raise PermissionRefused("只有本机构的管理员或经办人可以为本机构的计划批量导入报名")
 
 
-def import_file_check(*, size: int, head: bytes) -> str:
-    """The kind of workbook ("xlsx" or "xls") from its size and first bytes; refuses anything else."""
-    if size > MAX_BYTES:
-        raise ImportRefused(f"文件过大（{size / 1024 / 1024:.1f} MB），上限为 {MAX_BYTES // 1024 // 1024} MB，"
-                            f"请分成多个文件导入")
-    if size == 0 or not head:
-        raise ImportRefused("文件为空，请上传填写好的导入模板")
-    if head.startswith(XLSX_MAGIC):
-        return "xlsx"
-    if head.startswith(XLS_MAGIC):
-        return "xls"
-    raise ImportRefused("文件不是Excel工作簿（.xlsx 或 .xls），请下载导入模板填写后上传")
-
-
-def import_file_store(*, upload, plan: Plan, by: User) -> str:
-    """Check an uploaded file, keep it under MEDIA_ROOT/imports/ and return the signed token for it."""
-    import_require_staff(by=by, plan=plan)
-    upload.seek(0)
-    kind = import_file_check(size=upload.size, head=upload.read(8))
-    upload.seek(0)
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    name = default_storage.save(f"{STORAGE_DIR}/{uuid.uuid4().hex}.{kind}", upload)
-    return import_token_make(plan=plan, by=by, file_name=name, sha256=digest.hexdigest())
-
-
 def import_upload(*, upload, plan: Plan, by: User) -> tuple[str, str]:
     """Keep an uploaded file and check its shape; returns (token, task id of the background check or "").
 
@@ -220,20 +170,15 @@ def import_upload(*, upload, plan: Plan, by: User) -> tuple[str, str]:
     from kaowu.core.jobs import job_start
     from kaowu.registration.tasks_import import import_applications_validate
 
-    token = import_file_store(upload=upload, plan=plan, by=by)
-    data = signing.loads(token, salt=TOKEN_SALT)
-    try:
-        _positions, lines = sheet_read(import_file_path(data["f"]))
-    except ImportRefused:
-        default_storage.delete(data["f"])
-        raise
+    import_require_staff(by=by, plan=plan)
+    name, sha256, (_positions, lines) = upload_keep(upload, storage_dir=STORAGE_DIR, max_bytes=MAX_BYTES,
+                                                    read=sheet_read)
     task_id = ""
     if len(lines) > BACKGROUND_ROWS:
         job = job_start(task=import_applications_validate, title=f"校验导入文件（{plan.name}）", owner=by,
-                        total=len(lines), plan_id=plan.pk, user_id=by.pk, file_name=data["f"])
+                        total=len(lines), plan_id=plan.pk, user_id=by.pk, file_name=name)
         task_id = job.task_id
-    token = import_token_make(plan=plan, by=by, file_name=data["f"], sha256=data["s"], task_id=task_id,
-                              rows=len(lines))
+    token = import_token_make(plan=plan, by=by, file_name=name, sha256=sha256, task_id=task_id, rows=len(lines))
     return token, task_id
 
 
@@ -245,57 +190,17 @@ def import_token_make(*, plan: Plan, by: User, file_name: str, sha256: str = "",
 
 def import_token_read(token: str, *, by: User) -> dict:
     """The token's data if it is genuine, recent and the user's own; ImportRefused otherwise."""
-    try:
-        data = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
-    except signing.SignatureExpired:
-        raise ImportRefused("导入已过期（超过24小时），请重新上传文件") from None
-    except signing.BadSignature:
-        raise ImportRefused("导入编号无效，请重新上传文件") from None
-    if data.get("u") != by.pk:
-        raise ImportRefused("导入编号无效，请重新上传文件")
-    if not str(data.get("f", "")).startswith(f"{STORAGE_DIR}/") or not default_storage.exists(data["f"]):
-        raise ImportRefused("上传的文件已不存在，请重新上传")
-    return data
-
-
-def import_file_path(file_name: str) -> Path:
-    return Path(default_storage.path(file_name))
+    return upload_token_load(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE, storage_dir=STORAGE_DIR,
+                             expect={"u": by.pk})
 
 
 # --- reading -----------------------------------------------------------------------------------
 
-def _header_key(value) -> str:
-    text = str(value or "").strip().replace(" ", "").replace("\u3000", "")
-    return text.rstrip("*＊").removesuffix("（必填）").removesuffix("(必填)")
-
-
 def sheet_read(path: Path) -> tuple[dict[str, int], list[tuple[int, list]]]:
     """The column positions and the non-empty data rows (Excel row number, cells) of the first sheet."""
-    try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        names = workbook.sheet_names
-        sheet = workbook.get_sheet_by_name(SHEET_NAME if SHEET_NAME in names else names[0])
-        cells = sheet.to_python(skip_empty_area=False)
-    except Exception:  # noqa: BLE001 - calamine raises many kinds; each means "not a readable workbook"
-        raise ImportRefused("无法读取该Excel文件：文件已损坏、已加密或不是Excel工作簿") from None
-    if not cells or not any(str(v).strip() for v in cells[0]):
-        raise ImportRefused("文件为空：第1行应为表头（请使用导入模板）")
-    positions: dict[str, int] = {}
-    by_title = {c.title: c.key for c in COLUMNS}
-    for index, value in enumerate(cells[0]):
-        key = by_title.get(_header_key(value))
-        if key and key not in positions:
-            positions[key] = index
-    missing = [c.title for c in COLUMNS if c.required and c.key not in positions]
-    if missing:
-        raise ImportRefused(f"缺少必需的列：{'、'.join(missing)}（请使用导入模板，不要修改表头）")
-    rows = [(number, line) for number, line in enumerate(cells[1:], start=2)
-            if any(v not in ("", None) for v in line)]
-    if not rows:
-        raise ImportRefused("文件中没有数据行：请从第2行起每行填写一名考生")
-    if len(rows) > MAX_ROWS:
-        raise ImportRefused(f"数据行过多（{len(rows)}行），每个文件最多{MAX_ROWS}行，请分成多个文件导入")
-    return positions, rows
+    return sheet_rows_read(path, sheet_name=SHEET_NAME, columns={c.title: c.key for c in COLUMNS},
+                           required={c.title: (c.key,) for c in COLUMNS if c.required},
+                           template_label="请使用导入模板", row_hint="一名考生", max_rows=MAX_ROWS)
 
 
 def item_labels(plan: Plan) -> dict[str, PlanItem]:
@@ -359,8 +264,7 @@ def import_validate(*, plan: Plan, path: Path, progress: Progress | None = None,
     parsed: list[ImportRow] = []
     seen_item: dict[tuple[str, str, int], int] = {}
     seen_person: dict[tuple[str, str], tuple[int, str]] = {}
-    get = {key: (lambda line, i=index: line[i] if i < len(line) else "") for key, index in positions.items()}
-    blank = lambda line: ""  # noqa: E731 - an optional column the file does not have
+    cells_of = row_reader(positions, TITLES)
 
     for done, (number, line) in enumerate(lines, start=1):
         if progress and done % PROGRESS_EVERY == 0:
@@ -370,7 +274,7 @@ def import_validate(*, plan: Plan, path: Path, progress: Progress | None = None,
         def fail(key: str, reason: str, number=number, bad=bad) -> None:
             bad.append(RowError(number, TITLES.get(key, ""), reason))
 
-        cell = {key: get.get(key, blank)(line) for key in TITLES}
+        cell = cells_of(line)
         name = _text(cell["name"])
         if not name:
             fail("name", "姓名不能为空")

@@ -1,15 +1,8 @@
 """The Excel template of the bulk import: a header row with a note on each column, drop-downs for the
 code lists (on a hidden 代码表 sheet), text format for numbers, date format for dates, and a 说明 sheet."""
 
-import io
-
-from openpyxl import Workbook
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter, quote_sheetname
-from openpyxl.worksheet.datavalidation import DataValidation
-
 from kaowu.catalog.eligibility.profile import CERTIFICATE_KINDS, SCHOOLS, STATUSES
+from kaowu.core import excel
 from kaowu.plans.models import Plan
 from kaowu.registration.imports import (
     COLUMNS,
@@ -19,6 +12,7 @@ from kaowu.registration.imports import (
     PROFILE,
     SHEET_NAME,
     TITLES,
+    Column,
     item_labels,
 )
 from kaowu.registration.imports_profile import LEVEL_CHOICES, YES_NO
@@ -29,7 +23,7 @@ WIDTHS = {"id_number": 22, "address": 30, "item": 28, "employer": 24, "school": 
           "graduated_on": 12}
 TEXT_COLUMNS = {"id_number", "phone", "postal_code"}  # Excel would turn an 18-digit number into 5.1E+17
 DATE_COLUMNS = {"birth_date", "graduated_on", "work_start", "cert_issued_on"}
-HEADER_FILL = {False: "DDEBF7", True: "E2EFDA"}  # the 申报资历 columns in green
+HEADER_FILL = {False: excel.FILL_BLUE, True: excel.FILL_GREEN}  # the 申报资历 columns in green
 
 
 def _code_lists(plan: Plan) -> dict[str, list[str]]:
@@ -48,49 +42,26 @@ def _code_lists(plan: Plan) -> dict[str, list[str]]:
 
 def import_template_build(*, plan: Plan) -> bytes:
     """The .xlsx to fill in for `plan`."""
-    rows = MAX_ROWS + 1
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = SHEET_NAME
-    sheet.append([c.title for c in COLUMNS])
-    sheet.freeze_panes = "A2"
-    for index, column in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(row=1, column=index)
-        cell.font = Font(bold=True, color="C00000" if column.required else "000000")
-        cell.fill = PatternFill("solid", fgColor=HEADER_FILL[column.profile])
-        kind = "必填" if column.required else ("选填，申报资历" if column.profile else "选填")
-        cell.comment = Comment(f"{column.title}（{kind}）：{column.help}", "kaowu", width=260, height=110)
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = WIDTHS.get(column.key, 12)
-        if column.key in TEXT_COLUMNS:
-            sheet.column_dimensions[letter].number_format = "@"
-        elif column.key in DATE_COLUMNS:
-            sheet.column_dimensions[letter].number_format = "yyyy-mm-dd"
-
-    codes = workbook.create_sheet("代码表")
+    workbook, sheet = excel.workbook_start(SHEET_NAME, [
+        excel.HeaderCell(column.title, f"{column.title}（{_required_label(column, '选填，申报资历')}）：{column.help}",
+                         WIDTHS.get(column.key, 12), fill=HEADER_FILL[column.profile], required=column.required,
+                         number_format=excel.number_format(column.key, text=TEXT_COLUMNS, dates=DATE_COLUMNS))
+        for column in COLUMNS])
     keys = [c.key for c in COLUMNS]
-    for index, (key, values) in enumerate(_code_lists(plan).items(), start=1):
-        letter = get_column_letter(index)
-        codes.cell(row=1, column=index, value=TITLES[key])
-        for offset, value in enumerate(values, start=2):
-            codes.cell(row=offset, column=index, value=value)
-        target = get_column_letter(keys.index(key) + 1)
-        validation = DataValidation(
-            type="list", formula1=f"{quote_sheetname(codes.title)}!${letter}$2:${letter}${len(values) + 1}",
-            allow_blank=True, showErrorMessage=True, errorTitle="不在代码表中",
-            error=f"请从下拉列表中选择{TITLES[key]}",
-        )
-        validation.add(f"{target}2:{target}{rows}")
-        sheet.add_data_validation(validation)
-    codes.sheet_state = "hidden"
+    excel.code_lists_add(workbook, sheet, [excel.CodeList(TITLES[key], keys.index(key) + 1, values)
+                                           for key, values in _code_lists(plan).items()], last_row=MAX_ROWS + 1)
+    excel.notes_sheet_add(workbook, columns=[(c.title, _required_label(c, f"选填（{PROFILE}）"), c.help)
+                                             for c in COLUMNS], lines=_notes(plan), widths=(18, 18, 80))
+    return excel.workbook_bytes(workbook)
 
-    notes = workbook.create_sheet("说明")
-    notes.append(["列名", "是否必填", "填写说明"])
-    for column in COLUMNS:
-        notes.append([column.title, "必填" if column.required else (f"选填（{PROFILE}）" if column.profile else "选填"),
-                      column.help])
-    notes.append([])
-    for line in (
+
+def _required_label(column: Column, profile_label: str) -> str:
+    """必填, 选填, or for a 申报资历 column `profile_label`."""
+    return "必填" if column.required else (profile_label if column.profile else "选填")
+
+
+def _notes(plan: Plan) -> tuple[str, ...]:
+    return (
         f"计划：{plan.name}（报名截止日{plan.registration_closes:%Y-%m-%d}）",
         "每行一名考生报考一个项目；同一考生报考多个项目时填写多行，姓名和证件号码须一致。",
         "第1行为表头，请勿修改；数据从第2行起填写。红色列名为必填列，绿色列为选填的申报资历；鼠标移到列名上可看填写说明。",
@@ -101,16 +72,4 @@ def import_template_build(*, plan: Plan) -> bytes:
         f"填写了{PROFILE}的行，系统按报考职业等级的申报条件预审：不满足的行在校验报告中提示，但不影响导入"
         "（例如考生将在提交前补充材料）。导入的报名均为草稿，提交时系统会按届时的申报资历再次审核。",
         f"未填写{PROFILE}的行照常导入为草稿，请在提交报名前逐人补充。",
-    ):
-        notes.append([line])
-    notes.column_dimensions["A"].width = 18
-    notes.column_dimensions["B"].width = 18
-    notes.column_dimensions["C"].width = 80
-    for cell in notes[1]:
-        cell.font = Font(bold=True)
-    for row in notes.iter_rows(min_row=2, max_col=3):
-        row[2].alignment = Alignment(wrap_text=True)
-
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    )

@@ -85,6 +85,11 @@ class Application(BaseModel):
     item = models.ForeignKey("plans.PlanItem", verbose_name="报考项目", on_delete=models.PROTECT,
                              related_name="applications")
     status = models.CharField("状态", max_length=30, choices=Status.choices, default=Status.DRAFT)
+    retake_of = models.ForeignKey("self", verbose_name="补考原报名", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="retakes",
+                                  help_text="R-CQ-13：合格科目保留期内补考不合格科目，已合格科目成绩保留")
+    carried_subjects = models.JSONField("保留合格科目", default=list, blank=True,
+                                        help_text="补考时保留成绩、不再参加考试的科目编号（R-CQ-13）")
     profile = models.JSONField("申报资历", default=dict, blank=True,
                                help_text="工作经历、证书、学历，格式见 docs/eligibility.md")
     eligibility = models.JSONField("资格审核结果", null=True, blank=True)

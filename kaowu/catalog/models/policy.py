@@ -111,6 +111,10 @@ class PolicyProfile(BaseModel):
         "实操考场最少考评员人数", default=3, validators=AT_LEAST_ONE,
         help_text="R-SC21-3：每个实际操作考场至少配备考评人员3名，设考评组长1名",
     )
+    stations_per_assessor = models.PositiveSmallIntegerField(
+        "每名考评员最多负责工位数", default=5, validators=AT_LEAST_ONE,
+        help_text="R-SC21-3：考评人员人数与考核工位数比例按国家职业技能标准确定（标准通行为考评人员与考生1:5）",
+    )
     invigilators_per_room = models.PositiveSmallIntegerField(
         "每考场监考员人数", default=2, validators=AT_LEAST_ONE,
         help_text="R-FJ-7：每个考场一般安排2名监考员",
@@ -187,6 +191,11 @@ class PolicyProfile(BaseModel):
     retakes_allowed = models.PositiveSmallIntegerField(
         "有效期内补考次数", default=1,
         help_text="R-CQ-13：有效期内可申请1次未合格科目的补考",
+    )
+    assessor_score_spread_max = models.DecimalField(
+        "考评员评分差上限（分）", max_digits=5, decimal_places=2, default=Decimal("10"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="R-CQ-11：同一考生各考评员评分之差超过此值时，由考评组长裁定并记录理由（各地文件未定数，全国默认）",
     )
     score_entry_double_signature_required = models.BooleanField(
         "成绩登记须专人校对签字", default=True,
@@ -290,7 +299,8 @@ PARAMETER_GROUPS: list[tuple[str, list[str]]] = [
     ]),
     ("报名", ["photo_width_px", "photo_height_px", "photo_max_kb"]),
     ("考务人员", [
-        "min_assessors_per_practical_room", "invigilators_per_room", "assessor_arrival_minutes_before",
+        "min_assessors_per_practical_room", "stations_per_assessor", "invigilators_per_room",
+        "assessor_arrival_minutes_before",
         "paper_collection_days_before",
     ]),
     ("考场实施", [
@@ -300,7 +310,8 @@ PARAMETER_GROUPS: list[tuple[str, list[str]]] = [
     ("成绩", [
         "score_report_workdays", "score_confirmation_workdays", "result_publication_workdays",
         "publication_min_workdays", "appeal_window_months", "recheck_window_days", "retake_validity_years",
-        "retakes_allowed", "score_entry_double_signature_required", "grade_excellent_min", "grade_good_min",
+        "retakes_allowed", "assessor_score_spread_max", "score_entry_double_signature_required",
+        "grade_excellent_min", "grade_good_min",
         "grade_pass_min",
     ]),
     ("证书", ["certificate_replacement_fee", "certificate_replacement_workdays"]),
@@ -328,6 +339,7 @@ STRICTER: dict[str, str] = {
     "announcement_lead_months": "higher",
     "exam_completion_days": "lower",
     "min_assessors_per_practical_room": "higher",
+    "stations_per_assessor": "lower",
     "invigilators_per_room": "higher",
     "assessor_arrival_minutes_before": "higher",
     "entry_minutes_before": "higher",
@@ -343,6 +355,7 @@ STRICTER: dict[str, str] = {
     "appeal_window_months": "higher",
     "recheck_window_days": "higher",
     "score_entry_double_signature_required": "higher",
+    "assessor_score_spread_max": "lower",
     "certificate_replacement_workdays": "lower",
     "retention_paper_materials_years": "higher",
     "retention_candidate_materials_years": "higher",

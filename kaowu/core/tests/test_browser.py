@@ -120,3 +120,16 @@ def test_background_job_progress_updates_in_the_page(live_server, institution_cl
     assert "成都市职业技能鉴定第一站" in page.locator("#job-progress").inner_text()
     page.screenshot(path=ARTIFACTS / "task_progress.png", full_page=True)
     assert problems == [], problems
+
+
+def test_a_reviewers_menu_stays_on_one_line_and_groups_exam_day_work(live_server, chengdu_reviewer, browser):
+    page, problems = open_page(browser, viewport={"width": 1280, "height": 800})
+    log_in(page, live_server, "cd_reviewer")
+    assert page.locator("nav.navbar").bounding_box()["height"] < 70  # one line, no label broken per character
+    page.locator("#nav-main").get_by_role("button", name="考务").click()
+    page.locator("#nav-main").get_by_role("link", name="三员派遣").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "三员派遣"
+    assert page.locator("#nav-main .dropdown-toggle.active").inner_text() == "考务"
+    page.screenshot(path=ARTIFACTS / "menu_reviewer.png")
+    assert problems == [], problems

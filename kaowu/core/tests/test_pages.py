@@ -111,7 +111,23 @@ def pages(province_admin, chengdu_institution, institution_clerk, objects):
         "<int:session_id>": str(objects["plan"].sessions.first().pk),  # station lottery
         "<int:room_id>": str(objects["site"].rooms.first().pk),
         "<int:draw_id>": "999999",
+        "<int:run_id>": "999999",  # staffing: dispatch runs, people, assignments, paper packages
+        "<int:staff_id>": "999999",
+        "<int:assignment_id>": "999999",
+        "<int:package_id>": "999999",
+        "<int:report_id>": "999999",
+        "<int:card_id>": "999999",
+        "<int:relation_id>": "999999",
+        "<int:class_id>": "999999",
+        "<int:availability_id>": "999999",
+        "<int:release_id>": "999999",  # scoring
+        "<int:summary_id>": "999999",
+        "<int:recheck_id>": "999999",
+        "<int:result_id>": "999999",
+        "<int:score_id>": "999999",
         "<site_id>": str(objects["site"].pk),  # ninja's routes
+        "<session_id>": str(objects["plan"].sessions.first().pk),
+        "<room_id>": str(objects["site"].rooms.first().pk),
         "<plan_id>": str(objects["plan"].pk),
         "<application_id>": "999999",  # the API's 404 carries the CSP too
         "<int:candidate_id>": "999999",

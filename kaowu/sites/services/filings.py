@@ -195,7 +195,8 @@ def facility_filing_problems(*, filing: FacilityFiling) -> list[str]:
 def facility_filing_submit(*, filing: FacilityFiling, by: User, today: date | None = None) -> FacilityFiling:
     """Send the filing to the center: complete, and at least N working days before the exam (R-FJ-2)."""
     _require_institution_staff(by, filing.institution)
-    filing = FacilityFiling.objects.select_for_update().select_related("site", "institution").get(pk=filing.pk)
+    filing = (FacilityFiling.objects.select_for_update(of=("self",))
+              .select_related("site", "institution").get(pk=filing.pk))
     if ReviewStatus.SUBMITTED not in FILING_TRANSITIONS[filing.status]:
         raise ValidationError(f"申报当前为“{filing.get_status_display()}”，不能提交")
     problems = facility_filing_problems(filing=filing)

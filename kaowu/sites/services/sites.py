@@ -152,7 +152,7 @@ def room_create(
 @transaction.atomic
 def room_update(*, room: Room, by: User, **changes: Any) -> Room:
     _require_institution_staff(by, room.site.institution)
-    room = Room.objects.select_for_update().select_related("site__institution").get(pk=room.pk)
+    room = Room.objects.select_for_update(of=("self",)).select_related("site__institution").get(pk=room.pk)
     before = snapshot(room, list(changes))
     changed = _apply_changes(room, changes, ROOM_EDITABLE_FIELDS)
     if not changed:

@@ -71,7 +71,8 @@ def unified_application_update(*, application: UnifiedExamApplication, by: User,
 def unified_application_submit(*, application: UnifiedExamApplication, by: User) -> UnifiedExamApplication:
     """Send the application to the center (R-SC24-3): a usable site and all three statements."""
     _require_institution_staff(by, application.institution)
-    application = UnifiedExamApplication.objects.select_for_update().select_related("site").get(pk=application.pk)
+    application = (UnifiedExamApplication.objects.select_for_update(of=("self",))
+                   .select_related("site").get(pk=application.pk))
     if ReviewStatus.SUBMITTED not in FILING_TRANSITIONS[application.status]:
         raise ValidationError(f"申请当前为“{application.get_status_display()}”，不能提交")
     problems = []

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ScoringConfig(AppConfig):
+    name = "kaowu.scoring"
+    label = "scoring"
+    verbose_name = "成绩"
