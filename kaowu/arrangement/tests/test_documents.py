@@ -10,7 +10,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 from io import BytesIO
 
 import pytest
@@ -33,7 +32,7 @@ from kaowu.catalog.models import PolicyProfile
 from kaowu.catalog.policy import policy_active
 from kaowu.core.ids import id_mask
 from kaowu.core.models import AuditEvent, JobProgress
-from kaowu.core.pdf import FONT, text_lines
+from kaowu.core.pdf import FONT
 from kaowu.registration.models import Application
 
 pytestmark = pytest.mark.django_db
@@ -246,25 +245,14 @@ def _plain_pages(pages, notes) -> None:
     canv.save()
 
 
-def test_tickets_render_at_least_a_fifth_as_fast_as_plain_pages_of_the_same_text(institution_clerk, tmp_path):
-    """The issue's tickets_pdf measure, in one run so that the machine's speed cancels out."""
+def test_a_batch_of_120_tickets_is_one_pdf_with_a_page_per_ticket(institution_clerk, tmp_path):
+    """Speed against plain pages is the tickets_pdf benchmark's (make bench), never a timed test."""
     world = arranged_plan(institution_clerk, people=120)
     tickets = AdmissionTicket.objects.filter(application__plan=world.plan).order_by("number")
-    pages = list(documents.ticket_pages(tickets))
-    notes = [line for note in documents.candidate_notes(policy_active()) for line in text_lines(note, 9.8, 510)]
-    documents.ticket_pdf(tickets[:1])  # the font and the policy profile, once per process
-    started = time.perf_counter()
-    _plain_pages(pages, notes)
-    plain = time.perf_counter() - started
-    started = time.perf_counter()
-    data = documents.ticket_pdf(tickets)
-    full = time.perf_counter() - started
     path = tmp_path / "many.pdf"
-    path.write_bytes(data)
+    path.write_bytes(documents.ticket_pdf(tickets))
     info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
     assert re.search(r"^Pages:\s+120$", info, re.MULTILINE), info
-    assert plain / full >= 0.2, f"tickets {120 / full:.0f}/s, plain pages {120 / plain:.0f}/s"
-    assert full / 120 < 0.1, f"{full / 120 * 1000:.0f} ms per ticket"
 
 
 # --- the candidate's download ---------------------------------------------------------------------
