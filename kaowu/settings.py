@@ -54,6 +54,10 @@ def _public_url() -> str:
 
 
 KAOWU_PUBLIC_URL = _public_url()
+# Public certificate verifications per client address and minute (page and API together).
+KAOWU_VERIFY_PER_MINUTE = int(os.environ.get("KAOWU_VERIFY_PER_MINUTE", "30"))
+# The province's Ed25519 certificate signing key (kaowu.certificates.keys); default var/certificate-signing-key.pem.
+KAOWU_CERT_KEY_FILE = os.environ.get("KAOWU_CERT_KEY_FILE", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -77,6 +81,7 @@ INSTALLED_APPS = [
     "kaowu.arrangement",
     "kaowu.staffing",
     "kaowu.scoring",
+    "kaowu.certificates",
     "kaowu.api",
 ]
 

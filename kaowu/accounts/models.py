@@ -40,6 +40,20 @@ class Organisation(BaseModel):
     seal = models.FileField("印章图片", upload_to="seals/", blank=True,
                             help_text="PNG（透明背景）；准考证照片一角加盖（R-CQ-5）。未上传时以机构名称生成电子章样")
     is_active = models.BooleanField("启用", default=True)
+    # R-CERT-NO: an institution that issues 职业技能等级证书 is registered as an evaluation body; its kind,
+    # code and sequence are positions 1, 2–5 and 8–13 of every number issued for its plans.
+    evaluation_body_kind = models.CharField(
+        "评价机构类型", max_length=1, blank=True, choices=[("S", "S 社会培训评价组织"), ("Y", "Y 用人单位")])
+    evaluation_body_code = models.CharField(
+        "评价机构代码", max_length=4, blank=True, validators=[RegexValidator(r"^\d{4}$", "评价机构代码应为4位数字")])
+    evaluation_body_sequence = models.CharField(
+        "评价机构序号", max_length=6, blank=True,
+        validators=[RegexValidator(r"^\d{6}$", "评价机构序号应为6位数字")])
+    # R-SC24-12: a city center numbers the 专项 certificates of exams in its city in its own format.
+    certificate_number_template = models.CharField(
+        "专项证书编号格式", max_length=80, blank=True,
+        help_text=("占位符：{city} 地区代码、{year} 年份、{item} 项目编码、{serial:06d} 流水号；"
+                   "留空为 ZX{city}{year}{serial:06d}"))
 
     class Meta:
         verbose_name = "机构"

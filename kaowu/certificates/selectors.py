@@ -1,0 +1,164 @@
+"""Reads of certificates, scoped to the user; the public verification lookup."""
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from kaowu.accounts.models import Role, User
+from kaowu.certificates.models import Certificate, PrinterCalibration, ReplacementRequest
+from kaowu.plans.models import Plan
+from kaowu.plans.selectors import plans_visible_to
+from kaowu.scoring.models import ResultRelease
+
+STAFF_ROLES = (Role.INSTITUTION_ADMIN, Role.INSTITUTION_CLERK)
+OFFICE_ROLES = (Role.PROVINCE_ADMIN, Role.CITY_REVIEWER, *STAFF_ROLES)
+
+
+def certificates_visible_to(user: User) -> QuerySet[Certificate]:
+    """Staff see the certificates of the plans they see (the institution its own, a center those of its
+    city and those it numbered, the province all); a candidate sees their own."""
+    certificates = Certificate.objects.select_related("plan", "issuer", "candidate")
+    if not user.is_authenticated:
+        return certificates.none()
+    if user.role == Role.CANDIDATE:
+        return certificates.filter(candidate__user=user)
+    if user.role not in OFFICE_ROLES:
+        return certificates.none()
+    if user.role == Role.PROVINCE_ADMIN:
+        return certificates
+    return certificates.filter(Q(plan__in=plans_visible_to(user)) | Q(numbered_by_id=user.organisation_id))
+
+
+def certificate_get_for_user(*, user: User, certificate_id: int) -> Certificate:
+    return get_object_or_404(certificates_visible_to(user), pk=certificate_id)
+
+
+def certificates_of_plan(*, user: User, plan: Plan) -> QuerySet[Certificate]:
+    return certificates_visible_to(user).filter(plan=plan).order_by("number")
+
+
+def is_numbering_center(user: User, certificate: Certificate) -> bool:
+    """The center that numbered (and so issued) the certificate, or the province: revokes and replaces it."""
+    if not user.is_authenticated:
+        return False
+    return user.role == Role.PROVINCE_ADMIN or (
+        user.role == Role.CITY_REVIEWER and user.organisation_id == certificate.numbered_by_id)
+
+
+def is_station_of(user: User, certificate: Certificate) -> bool:
+    """The institution (鉴定站) the holder was examined by: hands out certificates, applies for replacements."""
+    return (user.is_authenticated and user.role in STAFF_ROLES
+            and user.organisation_id == certificate.plan.institution_id)
+
+
+def is_holder(user: User, certificate: Certificate) -> bool:
+    return user.is_authenticated and user.role == Role.CANDIDATE and certificate.candidate.user_id == user.pk
+
+
+@dataclass(frozen=True)
+class PlanCertificates:
+    plan: Plan
+    release: ResultRelease | None
+    passed: int
+    issued: int
+    valid: int
+
+    @property
+    def waiting(self) -> int:
+        return max(self.passed - self.issued, 0)
+
+
+def plan_certificates_summary(*, user: User, plan: Plan) -> PlanCertificates:
+    from kaowu.scoring.models import Result
+
+    release = ResultRelease.objects.filter(plan=plan).first()
+    passed = Result.objects.filter(release__plan=plan, outcome=Result.Outcome.PASSED).count() if release else 0
+    issued_results = Certificate.objects.filter(plan=plan, replaces__isnull=True).count()
+    valid = Certificate.objects.filter(plan=plan, status=Certificate.Status.VALID).count()
+    return PlanCertificates(plan=plan, release=release, passed=passed, issued=issued_results, valid=valid)
+
+
+def plans_with_results(user: User) -> QuerySet[Plan]:
+    """Plans the user sees whose results are approved or later: the ones certificates come from."""
+    return plans_visible_to(user).filter(
+        result_release__status__in=[ResultRelease.Status.APPROVED, ResultRelease.Status.PUBLISHED,
+                                    ResultRelease.Status.FINAL]).order_by("-result_release__exam_end", "-pk")
+
+
+def replacements_visible_to(user: User) -> QuerySet[ReplacementRequest]:
+    requests = ReplacementRequest.objects.select_related("certificate", "certificate__plan", "applied_by")
+    if user.is_authenticated and user.role == Role.CANDIDATE:
+        return requests.filter(certificate__candidate__user=user)
+    return requests.filter(certificate__in=certificates_visible_to(user))
+
+
+def replacement_get_for_user(*, user: User, request_id: int) -> ReplacementRequest:
+    return get_object_or_404(replacements_visible_to(user), pk=request_id)
+
+
+def calibrations_of(user: User) -> QuerySet[PrinterCalibration]:
+    if not user.is_authenticated or user.role not in OFFICE_ROLES or user.organisation_id is None:
+        return PrinterCalibration.objects.none()
+    return PrinterCalibration.objects.filter(organisation_id=user.organisation_id)
+
+
+def calibration_get_for_user(*, user: User, calibration_id: int) -> PrinterCalibration:
+    return get_object_or_404(calibrations_of(user), pk=calibration_id)
+
+
+# --- public verification ---------------------------------------------------------------------------
+
+# The only columns the public may learn about a certificate (and the replacement's number).
+VERIFY_FIELDS = ("number", "status", "status_reason", "holder_name", "holder_id_masked", "item_name", "level_name",
+                 "grade", "issued_on", "issuer_name", "kind")
+
+
+@dataclass(frozen=True)
+class Verification:
+    number: str
+    status: str
+    status_label: str
+    status_reason: str
+    holder_name: str
+    holder_id_masked: str
+    item_name: str
+    level_name: str
+    grade: str
+    issued_on: date
+    issuer_name: str
+    kind_label: str
+    replaced_by: str  # the new certificate's number when this one was replaced
+
+    @property
+    def valid(self) -> bool:
+        return self.status == Certificate.Status.VALID
+
+
+def name_normal(name: str) -> str:
+    return unicodedata.normalize("NFC", name or "").strip()
+
+
+def certificate_verify_lookup(*, number: str, name: str) -> Verification | None:
+    """The certificate with this number held by this name, or None: the caller says "未查询到" either way,
+    so a wrong number and a wrong name cannot be told apart. One indexed query on the unique number."""
+    number = (number or "").strip().upper()
+    name = name_normal(name)
+    if not number or not name or len(number) > 64 or len(name) > 40:
+        return None
+    row = (Certificate.objects.filter(number=number)
+           .values(*VERIFY_FIELDS, "replaced_by__number").first())
+    if row is None or name_normal(row["holder_name"]) != name:
+        return None
+    from kaowu.certificates.models import CertificateKind
+
+    return Verification(
+        number=row["number"], status=row["status"], status_label=Certificate.Status(row["status"]).label,
+        status_reason=row["status_reason"] if row["status"] == Certificate.Status.REVOKED else "",
+        holder_name=row["holder_name"], holder_id_masked=row["holder_id_masked"], item_name=row["item_name"],
+        level_name=row["level_name"], grade=row["grade"], issued_on=row["issued_on"],
+        issuer_name=row["issuer_name"], kind_label=CertificateKind(row["kind"]).label,
+        replaced_by=row["replaced_by__number"] or "",
+    )
