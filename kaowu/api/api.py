@@ -16,3 +16,4 @@ api.add_router("/", plans.router)
 api.add_router("/", sites.router)
 api.add_router("/", registration.router)  # with the operations of registration_writes
 api.add_router("/", "kaowu.api.scoring.router")  # score entry and results
+api.add_router("/", "kaowu.api.certificates.router")  # public certificate verification

@@ -162,3 +162,79 @@ def certificate_verify_lookup(*, number: str, name: str) -> Verification | None:
         issuer_name=row["issuer_name"], kind_label=CertificateKind(row["kind"]).label,
         replaced_by=row["replaced_by__number"] or "",
     )
+
+
+# --- staff pages -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PlanRow:
+    plan: Plan
+    release_status: str
+    passed: int
+    issued: int
+
+
+def plan_rows(user: User, limit: int = 100) -> list[PlanRow]:
+    """The plans with results the user sees, with how many passed and how many got certificates."""
+    from django.db.models import Count
+
+    plans = list(plans_with_results(user).select_related("result_release")
+                 .annotate(passed=Count("result_release__results", distinct=True,
+                                        filter=Q(result_release__results__outcome="passed")),
+                           issued=Count("certificates", distinct=True, filter=Q(certificates__replaces__isnull=True)))
+                 [:limit])
+    return [PlanRow(plan=p, release_status=p.result_release.get_status_display(), passed=p.passed, issued=p.issued)
+            for p in plans]
+
+
+def certificate_search(*, user: User, query: str) -> QuerySet[Certificate]:
+    """By number (exact or its start) or the holder's name."""
+    query = query.strip()
+    return certificates_visible_to(user).filter(
+        Q(number__startswith=query.upper()) | Q(holder_name=query)).order_by("number")
+
+
+def can_issue(user: User, plan: Plan) -> bool:
+    return user.role == Role.PROVINCE_ADMIN or (
+        user.role == Role.CITY_REVIEWER and user.organisation_id == plan.reviewing_center_id)
+
+
+# --- roster and national-platform export (reports) ---------------------------------------------------
+
+# Results from these release states on are approved by the center: a roster of them is an official list.
+ROSTER_RELEASE_STATES = (ResultRelease.Status.APPROVED, ResultRelease.Status.PUBLISHED, ResultRelease.Status.FINAL)
+
+
+def plan_passed_results(*, plan: Plan):
+    """The passed results of a plan (in issuing order: item, then ID number), each annotated with the number
+    and status of its current certificate (the latest one: a replacement after the one it replaced), or
+    None before certificates are issued. The caller has checked that the user sees the plan."""
+    from django.db.models import OuterRef, Subquery
+
+    from kaowu.scoring.models import Result
+
+    current = Certificate.objects.filter(result=OuterRef("pk")).order_by("-pk")
+    return (Result.objects.filter(release__plan=plan, outcome=Result.Outcome.PASSED)
+            .select_related("application__candidate", "application__item__occupation",
+                            "application__item__special_item")
+            .annotate(certificate_number=Subquery(current.values("number")[:1]),
+                      certificate_status=Subquery(current.values("status")[:1]))
+            .order_by("application__item_id", "application__candidate__id_number", "pk"))
+
+
+def certificates_for_export(*, user: User, issued_from: date, issued_to: date,
+                            include_changed: bool = False) -> QuerySet[Certificate]:
+    """The certificates the user sees that were issued between the two dates (inclusive), in issue order;
+    with `include_changed` also those revoked or replaced in that period (whenever issued), so the national
+    platform learns of a status change."""
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    period = Q(issued_on__gte=issued_from, issued_on__lte=issued_to)
+    if include_changed:
+        zone = timezone.get_current_timezone()
+        start = datetime.combine(issued_from, time.min, tzinfo=zone)
+        end = datetime.combine(issued_to, time.max, tzinfo=zone)
+        period |= Q(status_changed_at__gte=start, status_changed_at__lte=end)
+    return certificates_visible_to(user).filter(period).order_by("issued_on", "number")

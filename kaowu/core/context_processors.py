@@ -12,7 +12,7 @@ def navigation(request) -> dict:
         return {"nav_items": []}
     if user.role == Role.CANDIDATE:
         items = [("我的报名", reverse("candidate_home")), ("我的成绩", reverse("my_results")),
-                 ("考核公告", reverse("announcement_list"))]
+                 ("我的证书", reverse("my_certificates")), ("考核公告", reverse("announcement_list"))]
         path = request.path
         return {"nav_items": [(label, url, path.startswith(url), ()) for label, url in items]}
     items: list = [("首页", reverse("home"))]
@@ -20,6 +20,7 @@ def navigation(request) -> dict:
         items += [
             ("考点", reverse("site_list")), ("计划", reverse("plan_list")), ("报名", reverse("application_list")),
             ("日历", reverse("calendar_month")), ("成绩", reverse("release_list")),
+            ("证书", reverse("certificate_home")),
         ]
         # Exam-day work in one menu: the bar stays on one line at 1280 px for every role.
         work = [("考务人员", reverse("staff_list"))]

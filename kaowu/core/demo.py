@@ -13,6 +13,7 @@ from kaowu.accounts.demo import DEMO_PASSWORD, DemoLogin, demo_accounts_build
 from kaowu.accounts.models import Organisation
 from kaowu.catalog.demo import demo_catalogue_build
 from kaowu.catalog.policy import policy_active, policy_presets_load
+from kaowu.certificates.demo import demo_certificates_build
 from kaowu.plans.calendar import calendar_load
 from kaowu.plans.demo import demo_plans_build
 from kaowu.registration.demo import demo_registration_build
@@ -41,6 +42,7 @@ def demo_build(*, scale: int = 1, seed: int = 20261122) -> list[DemoLogin]:
     demo_registration_build(rng=rng, scale=scale)
     demo_staffing_build(rng=rng, today=timezone.localdate())
     demo_scores_build(rng=rng, today=timezone.localdate())
+    demo_certificates_build(rng=rng, today=timezone.localdate())
     return logins
 
 

@@ -22,7 +22,9 @@ from kaowu.scoring.services_release import release_get_or_create, results_approv
 DEMO_RESULTS_CANDIDATES = 12
 
 
-def demo_scores_build(*, rng: random.Random, today=None) -> Plan | None:
+def demo_scores_build(*, rng: random.Random, today=None, days_ago: int = 14, batch: str = "01",
+                      label: str = "成绩演示") -> Plan | None:
+    """A batch examined `days_ago` days before `today`, its results published two days before `today`."""
     today = today or timezone.localdate()
     institution = Organisation.objects.filter(kind=Organisation.Kind.INSTITUTION, parent__code="510100") \
         .order_by("path").first()
@@ -36,11 +38,11 @@ def demo_scores_build(*, rng: random.Random, today=None) -> Plan | None:
                                                           scheme__is_active=True)}
     if "theory" not in subjects or "practical" not in subjects:
         return None
-    exam_day = today - timedelta(days=14)
+    exam_day = today - timedelta(days=days_ago)
     now = timezone.now()
     plan = Plan.objects.create(
         institution=institution, reviewing_center=institution.parent, kind=PlanKind.UNIFIED,
-        name=f"{institution.short_name or institution.name}{exam_day.year}年第01批次（成绩演示）",
+        name=f"{institution.short_name or institution.name}{exam_day.year}年第{batch}批次（{label}）",
         assessment_type="skill_level", status=Plan.Status.REGISTRATION_CLOSED,
         registration_place=f"{institution.address}（报名大厅）", registration_opens=exam_day - timedelta(days=40),
         registration_closes=exam_day - timedelta(days=10), contact_name=clerk.full_name,

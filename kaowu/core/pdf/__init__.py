@@ -5,8 +5,9 @@
                     title="缴费凭证", generated_at=timezone.localtime())
 
 Many identical pages (admission tickets) are drawn straight on a canvas (`canvas_open`, `text_lines`);
-QR codes and a seal specimen are vector marks (`qr_draw`, `QrFlowable`, `seal_specimen_draw`). A document
-too large to hold in memory is drawn in parts appended to one file by `PdfStreamWriter` (`stream.py`).
+QR codes and a seal specimen are vector marks (`qr_draw`, `QrFlowable`, `seal_specimen_draw`); a JPEG photo
+is copied into the file as it is (`image_reader`). A document too large to hold in memory is drawn in parts
+appended to one file by `PdfStreamWriter` (`stream.py`).
 
 Everything is set in one embedded, subset TrueType CJK font (see `fonts.py`), so the files look the
 same everywhere and `pdftotext` gives the Chinese text back.
@@ -27,6 +28,7 @@ from kaowu.core.pdf.document import (
     styles,
 )
 from kaowu.core.pdf.fonts import FONT, font_register
+from kaowu.core.pdf.images import image_reader
 from kaowu.core.pdf.marks import QrFlowable, qr_draw, qr_matrix, seal_specimen_draw
 from kaowu.core.pdf.numerals import yuan_upper
 from kaowu.core.pdf.stream import PdfStreamError, PdfStreamWriter
@@ -37,6 +39,6 @@ rl_config.useA85 = 0
 
 __all__ = [
     "FONT", "TEXT_WIDTH", "PdfStreamError", "PdfStreamWriter", "QrFlowable", "canvas_open", "font_register",
-    "grid_table", "label_value_table", "para", "pdf_build", "qr_draw", "qr_matrix", "ruled_lines",
+    "grid_table", "image_reader", "label_value_table", "para", "pdf_build", "qr_draw", "qr_matrix", "ruled_lines",
     "seal_specimen_draw", "signature_block", "spacer", "styles", "text_lines", "yuan_upper",
 ]

@@ -139,6 +139,7 @@ def ruled_lines(count: int, *, height_mm: float = 10, width: float = TEXT_WIDTH)
 class Footer:
     generated_at: datetime
     note: str = ""
+    page_width: float = PAGE_SIZE[0]
 
 
 class _FooterCanvas(canvas.Canvas):
@@ -169,23 +170,25 @@ class _FooterCanvas(canvas.Canvas):
         if self._footer.note:
             left += f" · {self._footer.note}"
         self.drawString(MARGIN, FOOTER_Y, left)
-        self.drawRightString(PAGE_SIZE[0] - MARGIN, FOOTER_Y, f"第 {number} 页 共 {total} 页")
+        self.drawRightString(self._footer.page_width - MARGIN, FOOTER_Y, f"第 {number} 页 共 {total} 页")
         self.restoreState()
 
 
 def pdf_build(story: list[Flowable], *, title: str, generated_at: datetime, subject: str = "",
-              footer_note: str = "", author: str = "kaowu 考务管理平台") -> bytes:
+              footer_note: str = "", author: str = "kaowu 考务管理平台",
+              page_size: tuple[float, float] = PAGE_SIZE) -> bytes:
     """Lay out `story` on A4 pages with the standard margins and footer; returns the PDF bytes.
 
     The title is document metadata only: put a `para(title, "title")` in the story to print it.
+    `page_size=landscape(A4)` for wide tables (the text width is then `page_size[0] - 2 * MARGIN`).
     """
     font = font_register()
     buffer = BytesIO()
     document = SimpleDocTemplate(
-        buffer, pagesize=PAGE_SIZE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+        buffer, pagesize=page_size, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
         bottomMargin=MARGIN, title=title, subject=subject, author=author, creator="kaowu",
         # The canvas starts in the CJK font, so no unembedded Helvetica is declared in the file.
         initialFontName=font, initialFontSize=10.5, lang="zh-CN",
     )
-    document.build(story, canvasmaker=partial(_FooterCanvas, footer=Footer(generated_at, footer_note)))
+    document.build(story, canvasmaker=partial(_FooterCanvas, footer=Footer(generated_at, footer_note, page_size[0])))
     return buffer.getvalue()

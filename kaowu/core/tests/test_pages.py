@@ -134,6 +134,11 @@ def pages(province_admin, chengdu_institution, institution_clerk, objects):
         "<int:document_id>": "999999",
         "<int:change_request_id>": "999999",
         "<str:token>": "not-a-token",
+        "<int:certificate_id>": "999999",  # certificates
+        "<int:request_id>": "999999",
+        "<int:calibration_id>": "999999",
+        "<str:which>": "photo",
+        "<str:number>": "S510151000123264000001",
         "<organisation_id>": str(chengdu_institution.pk),  # ninja's routes
         "<user_id>": str(institution_clerk.pk),
         "<task_id>": job.task_id,

@@ -15,10 +15,15 @@ def test_production_settings_pass_the_deployment_checklist(tmp_path):
         "KAOWU_ALLOWED_HOSTS": "kaowu.example.cn",
         "KAOWU_VAR_DIR": str(tmp_path),
     }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
-    )
+    deploy_check = [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"]
+    # Without the province's certificate signing key the checklist says how to make it.
+    result = subprocess.run(deploy_check, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0 and "kaowu.W101" in result.stdout + result.stderr
+    made = subprocess.run([sys.executable, "manage.py", "certificate_key"], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert made.returncode == 0 and "BEGIN PUBLIC KEY" in made.stdout, made.stderr
+    assert (tmp_path / "certificate-signing-key.pem").stat().st_mode & 0o777 == 0o600
+    result = subprocess.run(deploy_check, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
 
