@@ -141,17 +141,28 @@ def name_normal(name: str) -> str:
     return unicodedata.normalize("NFC", name or "").strip()
 
 
-def certificate_verify_lookup(*, number: str, name: str) -> Verification | None:
-    """The certificate with this number held by this name, or None: the caller says "未查询到" either way,
-    so a wrong number and a wrong name cannot be told apart. One indexed query on the unique number."""
+# The lookup's columns, in the order certificate_verify_queryset returns them.
+VERIFY_COLUMNS = (*VERIFY_FIELDS, "replaced_by__number")
+
+
+def verify_asked(number: str, name: str) -> tuple[str, str] | None:
+    """The number and name as they are looked up (the number in capitals, the name as name_normal makes
+    it), or None when no certificate can have them."""
     number = (number or "").strip().upper()
     name = name_normal(name)
     if not number or not name or len(number) > 64 or len(name) > 40:
         return None
-    row = (Certificate.objects.filter(number=number)
-           .values(*VERIFY_FIELDS, "replaced_by__number").first())
-    if row is None or name_normal(row["holder_name"]) != name:
-        return None
+    return number, name
+
+
+def certificate_verify_queryset(number: str) -> QuerySet:
+    """The public columns of the certificate with this number, and its replacement's number: one indexed
+    query on the unique number (a tuple per row, in VERIFY_COLUMNS order)."""
+    return Certificate.objects.filter(number=number).order_by().values_list(*VERIFY_COLUMNS)
+
+
+def verification_of(row: dict) -> Verification:
+    """The Verification of a row of the lookup (a dict by VERIFY_COLUMNS)."""
     from kaowu.certificates.models import CertificateKind
 
     return Verification(
@@ -164,6 +175,20 @@ def certificate_verify_lookup(*, number: str, name: str) -> Verification | None:
     )
 
 
+def certificate_verify_lookup(*, number: str, name: str) -> Verification | None:
+    """The certificate with this number held by this name, or None: the caller says "未查询到" either way,
+    so a wrong number and a wrong name cannot be told apart. One indexed query on the unique number."""
+    asked = verify_asked(number, name)
+    if asked is None:
+        return None
+    number, name = asked
+    values = next(iter(certificate_verify_queryset(number)[:1]), None)
+    if values is None:
+        return None
+    row = dict(zip(VERIFY_COLUMNS, values, strict=True))
+    return verification_of(row) if name_normal(row["holder_name"]) == name else None
+
+
 # --- staff pages -------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -172,6 +197,12 @@ class PlanRow:
     release_status: str
     passed: int
     issued: int
+    final: bool
+
+    @property
+    def waiting(self) -> int:
+        """Passed results still without a certificate, once the results are final (R-CQ-14)."""
+        return max(self.passed - self.issued, 0) if self.final else 0
 
 
 def plan_rows(user: User, limit: int = 100) -> list[PlanRow]:
@@ -183,8 +214,8 @@ def plan_rows(user: User, limit: int = 100) -> list[PlanRow]:
                                         filter=Q(result_release__results__outcome="passed")),
                            issued=Count("certificates", distinct=True, filter=Q(certificates__replaces__isnull=True)))
                  [:limit])
-    return [PlanRow(plan=p, release_status=p.result_release.get_status_display(), passed=p.passed, issued=p.issued)
-            for p in plans]
+    return [PlanRow(plan=p, release_status=p.result_release.get_status_display(), passed=p.passed, issued=p.issued,
+                    final=p.result_release.status == ResultRelease.Status.FINAL) for p in plans]
 
 
 def certificate_search(*, user: User, query: str) -> QuerySet[Certificate]:

@@ -49,6 +49,7 @@ def certificate_plan(request, plan_id: int):
         "plan": plan, "summary": summary, "certificates": sel.certificates_of_plan(user=request.user, plan=plan),
         "can_issue": request.user.role in CENTERS and sel.can_issue(request.user, plan),
         "final": summary.release is not None and summary.release.status == ResultRelease.Status.FINAL,
+        "roster": summary.release is not None and summary.release.status in sel.ROSTER_RELEASE_STATES,
         "print_form": PrintForm(calibrations=sel.calibrations_of(request.user)),
     })
 
