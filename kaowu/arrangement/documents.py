@@ -30,12 +30,9 @@ Decisions:
   the place number and says that the lot decides the station.
 """
 
-import os
 from collections.abc import Callable, Iterable
 from datetime import date
 from io import BytesIO
-from itertools import islice
-from pathlib import Path
 
 from django.core.files.storage import default_storage
 from django.utils import timezone
@@ -50,8 +47,9 @@ from kaowu.arrangement.ticket_signing import ticket_payload
 from kaowu.catalog.policy import policy_active
 from kaowu.core.pdf import (
     FONT,
-    PdfStreamWriter,
     canvas_open,
+    image_reader,
+    parts_pdf_write,
     qr_draw,
     seal_specimen_draw,
     styles,
@@ -256,7 +254,7 @@ def _info_values(canv, context: _Context, page: TicketPage) -> None:
     photo = _photo_bytes(page.photo_name)
     if photo:
         try:
-            canv.drawImage(ImageReader(BytesIO(photo)), photo_x, photo_y, PHOTO_W, PHOTO_H)
+            canv.drawImage(image_reader(photo), photo_x, photo_y, PHOTO_W, PHOTO_H)
         except (OSError, ValueError):
             photo = None
     canv.setStrokeColor(GRID)
@@ -360,7 +358,6 @@ def ticket_pages_pdf_write(pages: Iterable[TicketPage], target, *, notes: list[s
     so memory does not grow with the batch. `progress(done)` is called every `every` pages and at the end."""
     chunk = chunk or CHUNK_PAGES
     shared = _Shared(notes, issued_on=timezone.localdate())
-    source = iter(pages)
     done = 0
 
     def on_page() -> None:
@@ -369,22 +366,8 @@ def ticket_pages_pdf_write(pages: Iterable[TicketPage], target, *, notes: list[s
         if progress and done % every == 0:
             progress(done)
 
-    part = list(islice(source, chunk))
-    data = _part_pdf(part, shared, title=title, on_page=on_page)
-    following = list(islice(source, chunk)) if part else []
-    if not following:
-        if isinstance(target, str | os.PathLike):
-            Path(target).write_bytes(data)
-        else:
-            target.write(data)
-    else:
-        with PdfStreamWriter(target, title=title, subject="准考证") as writer:
-            while True:
-                writer.append(data)
-                if not following:
-                    break
-                data = _part_pdf(following, shared, title=title, on_page=on_page)
-                following = list(islice(source, chunk))
+    parts_pdf_write(pages, target, part=lambda items: _part_pdf(items, shared, title=title, on_page=on_page),
+                    chunk=chunk, title=title, subject="准考证")
     if progress:
         progress(done)
     return done

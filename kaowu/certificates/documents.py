@@ -28,14 +28,11 @@ Decisions:
 """
 
 import math
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from io import BytesIO
-from itertools import islice
-from pathlib import Path
 
 from django.core.files.storage import default_storage
 from reportlab.lib import colors
@@ -44,7 +41,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.pathobject import PDFPathObject
 
-from kaowu.core.pdf import FONT, PdfStreamWriter, canvas_open, image_reader, qr_draw, text_lines
+from kaowu.core.pdf import FONT, canvas_open, image_reader, parts_pdf_write, qr_draw, text_lines
 
 
 @dataclass(frozen=True)
@@ -439,7 +436,6 @@ def certificate_pages_pdf_write(pages: Iterable[CertificatePage], target, *, lay
         raise ValueError(f"未知的打印版式：{layout!r}（可选 full、preprinted）")
     offset = (float(offset_mm[0]), float(offset_mm[1]))
     chunk = chunk or CHUNK_PAGES
-    source = iter(pages)
     done = 0
 
     def on_page() -> None:
@@ -448,25 +444,9 @@ def certificate_pages_pdf_write(pages: Iterable[CertificatePage], target, *, lay
         if progress and done % every == 0:
             progress(done)
 
-    def part(items: list[CertificatePage]) -> bytes:
-        return _part_pdf(items, layout=layout, offset=offset, title=title, on_page=on_page)
-
-    first = list(islice(source, chunk))
-    data = part(first)
-    following = list(islice(source, chunk)) if first else []
-    if not following:
-        if isinstance(target, str | os.PathLike):
-            Path(target).write_bytes(data)
-        else:
-            target.write(data)
-    else:
-        with PdfStreamWriter(target, title=title, subject="证书") as writer:
-            while True:
-                writer.append(data)
-                if not following:
-                    break
-                data = part(following)
-                following = list(islice(source, chunk))
+    parts_pdf_write(pages, target, part=lambda items: _part_pdf(items, layout=layout, offset=offset, title=title,
+                                                                on_page=on_page),
+                    chunk=chunk, title=title, subject="证书")
     if progress:
         progress(done)
     return done

@@ -31,7 +31,7 @@ from kaowu.core.pdf.fonts import FONT, font_register
 from kaowu.core.pdf.images import image_reader
 from kaowu.core.pdf.marks import QrFlowable, qr_draw, qr_matrix, seal_specimen_draw
 from kaowu.core.pdf.numerals import yuan_upper
-from kaowu.core.pdf.stream import PdfStreamError, PdfStreamWriter
+from kaowu.core.pdf.stream import PdfStreamError, PdfStreamWriter, parts_pdf_write
 
 # Binary (compressed) streams, not ASCII85 text: files a fifth smaller, and ReportLab encodes ASCII85
 # in pure Python when its optional C accelerator is absent, which was a tenth of a batch of tickets.
@@ -39,6 +39,7 @@ rl_config.useA85 = 0
 
 __all__ = [
     "FONT", "TEXT_WIDTH", "PdfStreamError", "PdfStreamWriter", "QrFlowable", "canvas_open", "font_register",
-    "grid_table", "image_reader", "label_value_table", "para", "pdf_build", "qr_draw", "qr_matrix", "ruled_lines",
+    "grid_table", "image_reader", "label_value_table", "para", "parts_pdf_write", "pdf_build", "qr_draw", "qr_matrix",
+    "ruled_lines",
     "seal_specimen_draw", "signature_block", "spacer", "styles", "text_lines", "yuan_upper",
 ]

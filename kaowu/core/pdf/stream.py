@@ -291,3 +291,29 @@ def _part_objects(data: bytes) -> tuple[dict[int, tuple[int, int]], int, int]:
         end = ordered[position + 1][1] if position + 1 < len(ordered) else xref_at
         objects[number] = (start, end)
     return objects, refs[b"Root"], refs.get(b"Info", 0)
+
+
+def parts_pdf_write(items, target, *, part, chunk: int, title: str = "", subject: str = "") -> None:
+    """Draw `items` `chunk` at a time with `part(list) -> bytes` and write them to `target` (a path or a binary
+    file): one part is written as it is; more are appended one by one to a `PdfStreamWriter`, so memory does
+    not grow with the number of items. An empty `items` still calls `part([])` once (the caller's "nothing to
+    print" page)."""
+    from itertools import islice
+
+    source = iter(items)
+    first = list(islice(source, chunk))
+    data = part(first)
+    following = list(islice(source, chunk)) if first else []
+    if not following:
+        if isinstance(target, str | os.PathLike):
+            Path(target).write_bytes(data)
+        else:
+            target.write(data)
+        return
+    with PdfStreamWriter(target, title=title, subject=subject) as writer:
+        while True:
+            writer.append(data)
+            if not following:
+                return
+            data = part(following)
+            following = list(islice(source, chunk))
