@@ -19,6 +19,7 @@ from bench.scenarios import (
     Metrics,
     Options,
     arrange,
+    certificates_pdf,
     dispatch,
     eligibility,
     http_baseline,
@@ -27,6 +28,7 @@ from bench.scenarios import (
     registration_load,
     score_entry,
     tickets_pdf,
+    verify,
 )
 
 Scenario = Callable[[Options], Metrics]
@@ -39,8 +41,10 @@ SCENARIOS: dict[str, Scenario] = {
     "import": import_applications.run,
     "arrange": arrange.run,
     "tickets_pdf": tickets_pdf.run,
+    "certificates_pdf": certificates_pdf.run,
     "dispatch": dispatch.run,
     "score_entry": score_entry.run,
+    "verify": verify.run,
 }
 
 ALL = "all"

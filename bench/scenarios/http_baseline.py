@@ -49,8 +49,22 @@ def production_env(var_dir: Path) -> dict[str, str]:
         KAOWU_ALLOWED_HOSTS=f"{HOST},localhost",
         # Without DATABASE_URL the settings put SQLite here; a throwaway directory keeps var/ untouched.
         KAOWU_VAR_DIR=str(var_dir),
+        # Production settings refuse to make a certificate signing key, and the demo issues certificates.
+        KAOWU_CERT_KEY_FILE=str(signing_key_write(var_dir)),
     )
     return env
+
+
+def signing_key_write(var_dir: Path) -> Path:
+    """A throwaway certificate signing key in var_dir (kept if one is there already)."""
+    from kaowu.certificates.signing import key_generate  # pure: no Django
+
+    path = Path(var_dir) / "certificate-signing-key.pem"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(key_generate()[0])
+        path.chmod(0o600)
+    return path
 
 
 def migrate(env: dict[str, str], log_path: Path) -> None:

@@ -98,9 +98,12 @@ def _plans():
 
     from kaowu.plans.models import Plan
     from kaowu.registration.services import FEE_PAID
+    from kaowu.scoring.models import ResultRelease
 
+    # A plan whose results are final (the demo's certificate batch) is never composed again (R-FJ-11).
     return list(Plan.objects.annotate(paid=Count("applications", filter=Q(applications__status__in=FEE_PAID)))
-                .filter(paid__gt=0).select_related("institution").order_by("pk"))
+                .filter(paid__gt=0).exclude(result_release__status=ResultRelease.Status.FINAL)
+                .select_related("institution").order_by("pk"))
 
 
 def child_seed() -> dict:
@@ -229,8 +232,8 @@ def child_measure() -> dict:
             log(f"results_compose failed for plan {plan.pk}: {type(exc).__name__}: {exc}")
             errors += 1
     seconds_write = time.perf_counter() - began
-    written = dict(Result.objects.values_list("application_id", "outcome"))
-    paid = Application.objects.filter(status__in=FEE_PAID).count()
+    written = dict(Result.objects.filter(release__plan__in=plans).values_list("application_id", "outcome"))
+    paid = Application.objects.filter(status__in=FEE_PAID, plan__in=plans).count()
     unwritten = paid - len(written)
     differing = sum(1 for application_id, outcome in expected.items() if written.get(application_id) != outcome)
     errors += max(unwritten, 0) + differing

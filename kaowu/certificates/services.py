@@ -10,6 +10,8 @@ A transaction that fails gives its serials back with its rollback, so no number 
 """
 
 import functools
+import re
+import weakref
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -436,13 +438,13 @@ def certificate_verify_public(*, number: str, name: str, via: str = "web") -> se
         return found
     now = timezone.now()
     with connection.cursor() as cursor:
-        cursor.execute(_verify_statement(async_commit=not connection.in_atomic_block), [
+        row = _verify_execute(cursor, async_commit=not connection.in_atomic_block, params=[
             f"verify:{ip or '-'}"[:80], int(now.timestamp()) // 60,
             asked[0] if asked else None,  # NULL matches no number
             limit, _STRIPPED, asked[1] if asked else "",
             now, after["number"], after["via"], ip,
         ])
-        allowed, matched, *values = cursor.fetchone()[-2 - len(sel.VERIFY_COLUMNS):]
+    allowed, matched, *values = row[-2 - len(sel.VERIFY_COLUMNS):]
     if not allowed:
         raise VerifyLimited(VERIFY_LIMITED)
     return sel.verification_of(dict(zip(sel.VERIFY_COLUMNS, values, strict=True))) if matched else None
@@ -454,6 +456,25 @@ VERIFY_LIMITED = "查询过于频繁，请1分钟后再试。"
 _STRIPPED = "".join(ch for ch in map(chr, range(0x3001)) if ch.isspace())
 
 
+# The psycopg connections holding the prepared verification statements, with their names. A prepared statement
+# lasts as long as the database session, whatever becomes of the transaction that prepared it.
+_verify_prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _verify_execute(cursor, *, async_commit: bool, params: list) -> tuple:
+    """Run `_verify_statement` as a statement prepared once per database connection: planning it (the lookup's
+    join over a table with eleven indexes) cost the database more than running it."""
+    name = "kaowu_verify_async" if async_commit else "kaowu_verify"
+    prepared = _verify_prepared.setdefault(connection.connection, set())
+    if name not in prepared:
+        numbers = iter(range(1, len(params) + 1))
+        statement = re.sub("%s", lambda _match: f"${next(numbers)}", _verify_statement(async_commit=async_commit))
+        cursor.execute(f"PREPARE {name} AS {statement}")
+        prepared.add(name)
+    cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})", params)
+    return cursor.fetchone()
+
+
 @functools.cache
 def _verify_statement(*, async_commit: bool) -> str:
     """The public verification in one PostgreSQL statement, one round trip and one commit: the counter's upsert
@@ -462,13 +483,14 @@ def _verify_statement(*, async_commit: bool) -> str:
     is over its limit, which then learns nothing and leaves no event, as in the three-statement path.
 
     With `async_commit` (the statement is a transaction of its own) the commit does not wait for the WAL to
-    reach the disk (`synchronous_commit` off for this transaction only). Waiting cost as much as the rest of
-    the verification (bench/README.md, verify); what it risks is the counters and audit events of the last
-    fraction of a second of lookups if the database server itself crashes, never a half-written one. Issuing,
-    revoking and every other change still commit synchronously.
+    reach the disk (`synchronous_commit` off for this transaction only): waiting for it held the workers idle
+    for a fifth to a quarter of the rate (bench/README.md, verify). What it risks is the counters and audit
+    events of the last fraction of a second of lookups if the database server itself crashes, never a
+    half-written one. Issuing, revoking and every other change still commit synchronously.
 
-    Parameters: bucket, minute, number (NULL for none), limit, the stripped characters, name, time, the number
-    as asked, channel, address. Row: [set_config,] hits, allowed, matched, *VERIFY_COLUMNS."""
+    Parameters (%s, each typed by its place or a cast, so that it can be prepared): bucket, minute, number (NULL
+    for none), limit, the stripped characters, name, time, the number as asked, channel, address.
+    Row: [set_config,] hits, allowed, matched, *VERIFY_COLUMNS."""
     from kaowu.core.models import AuditEvent
 
     lookup, params = sel.certificate_verify_queryset("?")[:1].query.sql_with_params()
@@ -482,11 +504,11 @@ def _verify_statement(*, async_commit: bool) -> str:
         f"WITH hit AS (INSERT INTO {counters} (bucket, minute, hits) VALUES (%s, %s, 1) "
         f"ON CONFLICT (bucket, minute) DO UPDATE SET hits = {counters}.hits + 1 RETURNING hits), "
         f"certificate ({columns}) AS ({lookup}), "
-        f"answer AS (SELECT hit.hits, hit.hits <= %s AS allowed, "
+        f"answer AS (SELECT hit.hits, hit.hits <= %s::bigint AS allowed, "
         f"coalesce(btrim(normalize(certificate.holder_name, NFC), %s) = %s, false) AS matched, certificate.* "
         f"FROM hit LEFT JOIN certificate ON true), "
         f"event AS (INSERT INTO {events} (at, actor_username, action, object_type, object_id, object_repr, after, ip) "
-        f"SELECT %s, 'public', 'certificates.verify', '', '', '', "
+        f"SELECT %s::timestamptz, 'public', 'certificates.verify', '', '', '', "
         f"jsonb_build_object('number', %s::text, 'found', matched, 'via', %s::text), %s::inet "
         f"FROM answer WHERE allowed) "
         f"SELECT {durability}answer.* FROM answer"
