@@ -45,6 +45,7 @@ from kaowu.arrangement.documents_ticket_data import TicketPage, candidate_notes,
 from kaowu.arrangement.models import AdmissionTicket
 from kaowu.arrangement.ticket_signing import ticket_payload
 from kaowu.catalog.policy import policy_active
+from kaowu.core.downloads import stored_bytes
 from kaowu.core.pdf import (
     FONT,
     canvas_open,
@@ -216,16 +217,6 @@ def _row_draw(canv, cells: list[list[str]], top: float, height: float) -> None:
         x += width
 
 
-def _photo_bytes(name: str) -> bytes | None:
-    if not name:
-        return None
-    try:
-        with default_storage.open(name, "rb") as handle:
-            return handle.read()
-    except (OSError, ValueError):
-        return None
-
-
 def _header(canv, page: TicketPage) -> None:
     qr_draw(canv, ticket_payload(page), RIGHT - QR_SIZE, TOP - QR_SIZE, QR_SIZE, mask=QR_MASK)
     _text(canv, TITLE_CENTRE, TOP - 10 * mm, f"{page.assessment}准考证", 20, align="center")
@@ -251,7 +242,7 @@ def _info_values(canv, context: _Context, page: TicketPage) -> None:
     # The photo, and the seal over its lower right corner (R-CQ-5).
     photo_x = GRID_RIGHT + (PHOTO_COL - PHOTO_W) / 2 - 5 * mm
     photo_y = INFO_TOP - 4 * mm - PHOTO_H
-    photo = _photo_bytes(page.photo_name)
+    photo = stored_bytes(page.photo_name)
     if photo:
         try:
             canv.drawImage(image_reader(photo), photo_x, photo_y, PHOTO_W, PHOTO_H)

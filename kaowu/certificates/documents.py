@@ -34,13 +34,13 @@ from datetime import date
 from functools import cache
 from io import BytesIO
 
-from django.core.files.storage import default_storage
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.pathobject import PDFPathObject
 
+from kaowu.core.downloads import stored_bytes
 from kaowu.core.pdf import FONT, canvas_open, image_reader, parts_pdf_write, qr_draw, text_lines
 
 
@@ -357,19 +357,9 @@ def _frame_form(canv, kind: str) -> str:
 # --- a page ------------------------------------------------------------------------------------------
 
 
-def _photo_bytes(name: str) -> bytes | None:
-    if not name:
-        return None
-    try:
-        with default_storage.open(name, "rb") as handle:
-            return handle.read()
-    except (OSError, ValueError):
-        return None
-
-
 def _photo_draw(canv, page: CertificatePage, *, full: bool) -> None:
     x, y, width, height = (value * mm for value in PHOTO_BOX)
-    photo = _photo_bytes(page.photo_name)
+    photo = stored_bytes(page.photo_name)
     if photo:
         try:
             canv.drawImage(image_reader(photo), x, y, width, height)

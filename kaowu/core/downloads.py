@@ -2,6 +2,7 @@
 
 from io import BytesIO
 
+from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 
 
@@ -26,3 +27,15 @@ def private_download(data, *, filename: str, content_type: str = "application/pd
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def stored_bytes(name: str) -> bytes | None:
+    """A stored file's bytes by its storage name (a photo drawn into a PDF), or None when there is none or it
+    cannot be read: a document is still made, without the picture."""
+    if not name:
+        return None
+    try:
+        with default_storage.open(name, "rb") as handle:
+            return handle.read()
+    except (OSError, ValueError):
+        return None
