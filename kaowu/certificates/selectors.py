@@ -71,10 +71,24 @@ class PlanCertificates:
         return max(self.passed - self.issued, 0)
 
 
+def release_of(plan: Plan) -> ResultRelease | None:
+    """The plan's results, which certificates are issued from (None before any score was composed)."""
+    return ResultRelease.objects.filter(plan=plan).first()
+
+
+def successor_of(certificate: Certificate) -> Certificate | None:
+    """The certificate that replaced this one (R-FJ-15), if any."""
+    return Certificate.objects.filter(replaces=certificate).first()
+
+
+def replacements_of(certificate: Certificate) -> QuerySet[ReplacementRequest]:
+    return certificate.replacement_requests.select_related("applied_by", "new_certificate")
+
+
 def plan_certificates_summary(*, user: User, plan: Plan) -> PlanCertificates:
     from kaowu.scoring.models import Result
 
-    release = ResultRelease.objects.filter(plan=plan).first()
+    release = release_of(plan)
     passed = Result.objects.filter(release__plan=plan, outcome=Result.Outcome.PASSED).count() if release else 0
     issued_results = Certificate.objects.filter(plan=plan, replaces__isnull=True).count()
     valid = Certificate.objects.filter(plan=plan, status=Certificate.Status.VALID).count()

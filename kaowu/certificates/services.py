@@ -325,6 +325,12 @@ def replacement_approve(*, request: ReplacementRequest, by: User, today: date | 
     return new
 
 
+def replacement_file_record(*, request: ReplacementRequest, which: str, by: User) -> None:
+    """Who looked at a request's ID scan or photo (personal data)."""
+    audit_record(action="certificates.replacement_file", actor=by, target=request, after={"file": which},
+                 organisation_id=request.certificate.plan.institution_id)
+
+
 @transaction.atomic
 def replacement_reject(*, request: ReplacementRequest, reason: str, by: User) -> ReplacementRequest:
     request = _replacement_locked(request, by)

@@ -3,7 +3,6 @@ replace, print), replacement requests, printer calibrations, and the candidate's
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,9 +17,7 @@ from kaowu.certificates.models import Certificate, ReplacementRequest
 from kaowu.certificates.printing import calibration_test_pdf, certificates_pdf_file
 from kaowu.core.actions import refusal_messages, service_action
 from kaowu.core.downloads import private_download, private_file_response
-from kaowu.core.errors import PermissionRefused, RuleViolation
 from kaowu.core.permissions import role_required
-from kaowu.core.services import audit_record
 from kaowu.plans.selectors import plan_get_for_user
 from kaowu.scoring.models import ResultRelease
 
@@ -58,18 +55,11 @@ def certificate_plan(request, plan_id: int):
 @role_required(*CENTERS)
 def certificate_issue(request, plan_id: int):
     plan = plan_get_for_user(user=request.user, plan_id=plan_id)
-    release = ResultRelease.objects.filter(plan=plan).first()
+    release = sel.release_of(plan)
     if release is None:
         raise Http404("该计划尚无成绩")
-    try:
-        with transaction.atomic():
-            issued = services.certificates_issue(release=release, by=request.user)
-    except (RuleViolation, ValidationError) as exc:
-        messages.error(request, "；".join(refusal_messages(exc)))
-    except PermissionRefused as exc:
-        raise PermissionDenied(exc.message) from exc
-    else:
-        messages.success(request, f"已核发{len(issued)}本证书，编号 {issued[0].number} 至 {issued[-1].number}")
+    service_action(request, lambda: services.certificates_issue(release=release, by=request.user),
+                   lambda issued: f"已核发{len(issued)}本证书，编号 {issued[0].number} 至 {issued[-1].number}")
     return redirect("certificate_plan", plan_id=plan.pk)
 
 
@@ -107,8 +97,8 @@ def certificate_detail(request, certificate_id: int):
         "can_revoke": sel.is_numbering_center(request.user, certificate) and certificate.status == "valid",
         "can_apply": sel.is_station_of(request.user, certificate) and certificate.status == "valid",
         "revoke_form": RevokeForm(), "print_form": PrintForm(calibrations=sel.calibrations_of(request.user)),
-        "requests": certificate.replacement_requests.select_related("applied_by", "new_certificate"),
-        "replaced_by": Certificate.objects.filter(replaces=certificate).first(),
+        "requests": sel.replacements_of(certificate),
+        "replaced_by": sel.successor_of(certificate),
     })
 
 
@@ -198,8 +188,7 @@ def replacement_file(request, request_id: int, which: str):
     if which not in ("id_document", "photo"):
         raise Http404()
     field = getattr(replacement, which)
-    audit_record(action="certificates.replacement_file", actor=request.user, target=replacement,
-                 after={"file": which}, organisation_id=replacement.certificate.plan.institution_id)
+    services.replacement_file_record(request=replacement, which=which, by=request.user)
     name = field.name.rsplit("/", 1)[-1]
     content_type = "application/pdf" if name.lower().endswith(".pdf") else (
         "image/png" if name.lower().endswith(".png") else "image/jpeg")
@@ -259,11 +248,7 @@ def my_certificate_pdf(request, certificate_id: int):
     certificate = sel.certificate_get_for_user(user=request.user, certificate_id=certificate_id)
     if certificate.status != Certificate.Status.VALID:
         raise Http404("该证书已不再有效")
-    try:
-        services.certificates_print_record(certificates=[certificate], by=request.user, layout="full",
-                                           electronic=True)
-    except (RuleViolation, PermissionRefused) as exc:  # pragma: no cover - the service does not refuse holders
-        raise PermissionDenied(str(exc)) from exc
+    services.certificates_print_record(certificates=[certificate], by=request.user, layout="full", electronic=True)
     handle = certificates_pdf_file([certificate], title="电子证书")
     return private_download(handle, filename=f"电子证书-{certificate.number}.pdf")
 

@@ -16,17 +16,18 @@ def refusal_messages(exc: Exception) -> list[str]:
     return [getattr(exc, "message", str(exc))]
 
 
-def service_action(request, call, success: str) -> bool:
+def service_action(request, call, success) -> bool:
     """Run `call()` atomically; a refusal becomes an error message (with its rule id), a permission
-    refusal a 403, success a message. Returns whether it succeeded."""
+    refusal a 403, success a message: `success` itself, or `success(result)` when it is a function of what
+    `call()` returned. Returns whether it succeeded."""
     try:
         with transaction.atomic():
-            call()
+            result = call()
     except (RuleViolation, ValidationError) as exc:
         messages.error(request, "；".join(refusal_messages(exc)))
     except PermissionRefused as exc:
         raise PermissionDenied(exc.message) from exc
     else:
-        messages.success(request, success)
+        messages.success(request, success(result) if callable(success) else success)
         return True
     return False

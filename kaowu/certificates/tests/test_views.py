@@ -1,7 +1,6 @@
 """The certificate pages: the center issues and revokes, the station prints and applies for replacements,
 the candidate downloads their electronic certificate, the public verifies; outsiders are refused."""
 
-import io
 import re
 import subprocess
 
@@ -239,4 +238,3 @@ def test_the_candidate_record_is_not_touched_by_the_verification(client, issued)
     client.get(reverse("certificate_verify"), {"number": issued[0].number, "name": issued[0].holder_name})
     assert list(Candidate.objects.values()) == before
     assert re.fullmatch(r"S5101510001232640000\d\d", issued[0].number)
-    assert io  # the module is used by the batch tests
