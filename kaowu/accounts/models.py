@@ -92,9 +92,6 @@ ROLE_ORGANISATION_KINDS: dict[str, set[str | None]] = {
     Role.CANDIDATE: {None, Organisation.Kind.INSTITUTION},
 }
 
-ADMIN_ROLES = {Role.PROVINCE_ADMIN, Role.INSTITUTION_ADMIN}
-OFFICE_ROLES = {Role.PROVINCE_ADMIN, Role.CITY_REVIEWER, Role.INSTITUTION_ADMIN, Role.INSTITUTION_CLERK}
-
 
 class User(AbstractUser):
     role = models.CharField("角色", max_length=30, choices=Role.choices)

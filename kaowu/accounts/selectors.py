@@ -3,7 +3,8 @@
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from kaowu.accounts.models import OFFICE_ROLES, ApiToken, Organisation, User
+from kaowu.accounts.models import ApiToken, Organisation, User
+from kaowu.accounts.roles import OFFICE_ROLES
 
 # Office roles browse their organisation's subtree (organisations and people); assessors,
 # supervisors and invigilators see their own organisation and themselves; candidates themselves.

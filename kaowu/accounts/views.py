@@ -8,7 +8,8 @@ from django.views.decorators.http import require_POST
 
 from kaowu.accounts import selectors
 from kaowu.accounts.forms import LoginForm, UserFilterForm
-from kaowu.accounts.models import OFFICE_ROLES, Organisation
+from kaowu.accounts.models import Organisation
+from kaowu.accounts.roles import OFFICE_ROLES
 from kaowu.accounts.security import LoginRefused, login_with_password, logout_record
 from kaowu.core.permissions import role_required
 

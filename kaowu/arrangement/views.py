@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from kaowu.accounts.models import OFFICE_ROLES
+from kaowu.accounts.roles import OFFICE_ROLES
 from kaowu.arrangement import selectors, services
 from kaowu.arrangement.forms import ArrangementRunForm
 from kaowu.arrangement.models import ArrangementRun

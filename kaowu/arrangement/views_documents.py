@@ -18,7 +18,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django_tasks_db.models import DBTaskResult
 
-from kaowu.accounts.models import OFFICE_ROLES, Organisation, Role
+from kaowu.accounts.models import Organisation, Role
+from kaowu.accounts.roles import OFFICE_ROLES
 from kaowu.arrangement import documents, documents_excel, documents_lists
 from kaowu.arrangement.documents_tasks import BACKGROUND_TICKETS, plan_tickets, tickets_batch_pdf
 from kaowu.arrangement.models import AdmissionTicket, SeatAssignment

@@ -10,7 +10,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from kaowu.accounts.models import OFFICE_ROLES, Role
+from kaowu.accounts.models import Role
+from kaowu.accounts.roles import OFFICE_ROLES
 from kaowu.certificates import exports, roster, selectors
 from kaowu.certificates.forms_reports import ExportForm
 from kaowu.core.downloads import private_download

@@ -8,7 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from kaowu.accounts.models import OFFICE_ROLES, Role
+from kaowu.accounts.models import Role
+from kaowu.accounts.roles import OFFICE_ROLES
 from kaowu.accounts.selectors import organisations_visible_to
 from kaowu.core import selectors
 from kaowu.core.context_processors import AUDIT_ROLES

@@ -18,7 +18,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 
-from kaowu.accounts.models import OFFICE_ROLES, User
+from kaowu.accounts.models import User
+from kaowu.accounts.roles import OFFICE_ROLES
 from kaowu.accounts.selectors import organisations_visible_to
 from kaowu.catalog.models import AssessmentType
 from kaowu.catalog.selectors import region_chain

@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from kaowu.accounts.models import OFFICE_ROLES
+from kaowu.accounts.roles import OFFICE_ROLES
 from kaowu.plans.calendar import calendar_month_for
 
 

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
-from kaowu.accounts.models import OFFICE_ROLES, Role
+from kaowu.accounts.models import Role
+from kaowu.accounts.roles import OFFICE_ROLES
 from kaowu.catalog.models.catalogue import LEVEL_LABELS
 from kaowu.core.actions import refusal_messages, service_action
 from kaowu.core.errors import PermissionRefused, RuleViolation

@@ -8,7 +8,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from kaowu.accounts.models import OFFICE_ROLES, Role
+from kaowu.accounts.models import Role
+from kaowu.accounts.roles import OFFICE_ROLES
 from kaowu.core.actions import service_action
 from kaowu.core.errors import PermissionRefused, RuleViolation
 from kaowu.core.forms import bootstrap, form_add_error

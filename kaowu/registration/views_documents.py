@@ -12,7 +12,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from kaowu.accounts.models import OFFICE_ROLES, Role
+from kaowu.accounts.models import Role
+from kaowu.accounts.roles import OFFICE_ROLES
 from kaowu.core.actions import service_action
 from kaowu.core.downloads import private_download
 from kaowu.core.permissions import role_required

@@ -12,7 +12,8 @@ from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from kaowu.accounts.models import OFFICE_ROLES, Role, User
+from kaowu.accounts.models import Role, User
+from kaowu.accounts.roles import OFFICE_ROLES
 from kaowu.arrangement.models import AdmissionTicket, SeatAssignment, StationDraw
 from kaowu.catalog.models import SubjectKind
 from kaowu.catalog.policy import policy_active

@@ -16,7 +16,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from kaowu.accounts.models import OFFICE_ROLES, Role
+from kaowu.accounts.models import Role
+from kaowu.accounts.roles import OFFICE_ROLES
 from kaowu.core.actions import refusal_messages, service_action
 from kaowu.core.downloads import private_file_response
 from kaowu.core.errors import PermissionRefused, RuleViolation

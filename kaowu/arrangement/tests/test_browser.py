@@ -5,7 +5,7 @@ downloads the ticket on a phone; a plan with too few places shows the shortage r
 import pytest
 
 from conftest import TEST_PASSWORD
-from kaowu.arrangement.tests.test_services import exam_build
+from kaowu.arrangement.tests.factories import exam_build
 from kaowu.core.tests.browser_support import ARTIFACTS, log_in, open_page
 from kaowu.plans.models import Plan
 from kaowu.registration.models import Candidate

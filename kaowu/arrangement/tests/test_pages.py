@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from kaowu.arrangement import services
 from kaowu.arrangement.models import AdmissionTicket, ArrangementRun, SeatAssignment
-from kaowu.arrangement.tests.test_services import exam_build
+from kaowu.arrangement.tests.factories import exam_build
 from kaowu.core.models import AuditEvent, JobProgress
 from kaowu.registration.models import Application
 

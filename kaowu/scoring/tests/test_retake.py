@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from kaowu.arrangement.services import arrangement_input_load
-from kaowu.arrangement.tests.test_services import exam_build
+from kaowu.arrangement.tests.factories import exam_build
 from kaowu.catalog.models import Subject
 from kaowu.core.errors import RuleViolation
 from kaowu.core.models import AuditEvent

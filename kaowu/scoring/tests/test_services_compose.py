@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from kaowu.arrangement.tests.test_services import EXAM_DAY, exam_build
+from kaowu.arrangement.tests.factories import EXAM_DAY, exam_build
 from kaowu.catalog.models import Subject
 from kaowu.catalog.policy import policy_active
 from kaowu.core.errors import PermissionRefused, RuleViolation

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from kaowu.arrangement.services import arrangement_run
-from kaowu.arrangement.tests.test_services import exam_build
+from kaowu.arrangement.tests.factories import exam_build
 from kaowu.catalog.models import Occupation
 from kaowu.core.ids import id_make
 from kaowu.staffing.models import AssessorCard, StaffMember

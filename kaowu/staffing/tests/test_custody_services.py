@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from conftest import make_user
 from kaowu.accounts.models import Role
-from kaowu.arrangement.tests.test_services import exam_build
+from kaowu.arrangement.tests.factories import exam_build
 from kaowu.core.errors import PermissionRefused, RuleViolation
 from kaowu.core.ids import id_make
 from kaowu.core.models import AuditEvent

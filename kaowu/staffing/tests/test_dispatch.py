@@ -138,7 +138,7 @@ def test_people_busy_in_another_batch_are_not_dispatched_twice(world, chengdu_re
 
     # A second plan of the same institution at the same hours at another site, staffed from the same center.
     from kaowu.arrangement.services import arrangement_run
-    from kaowu.arrangement.tests.test_services import exam_build
+    from kaowu.arrangement.tests.factories import exam_build
 
     for n in range(2):
         staff_add(world.center, f"新考评员{n}", is_assessor=True, cards=[(world.infant, 4, date(2030, 1, 1))])
