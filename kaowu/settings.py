@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "kaowu.staffing",
     "kaowu.scoring",
     "kaowu.certificates",
+    "kaowu.workspace",
     "kaowu.api",
 ]
 
@@ -112,7 +113,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "kaowu.core.context_processors.navigation",
+                "kaowu.workspace.context_processors.navigation",
             ],
         },
     },
@@ -122,6 +123,9 @@ TEMPLATES = [
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
 else:
+    # SQLite cannot create the folder its file lives in: without this a fresh checkout's first
+    # `kaowu migrate` fails with "unable to open database file".
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",

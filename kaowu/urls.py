@@ -5,9 +5,10 @@ from django.views.generic import RedirectView
 from kaowu.accounts import views as accounts_views
 from kaowu.api.api import api
 from kaowu.core import views as core_views
+from kaowu.workspace import views as workspace_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", workspace_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("login/", accounts_views.login_view, name="login"),
     path("logout/", accounts_views.logout_view, name="logout"),
@@ -15,11 +16,11 @@ urlpatterns = [
     path("organisations/<int:organisation_id>/", accounts_views.organisation_detail, name="organisation_detail"),
     path("users/", accounts_views.user_list, name="user_list"),
     path("users/<int:user_id>/", accounts_views.user_detail, name="user_detail"),
-    path("audit/", core_views.audit_list, name="audit_list"),
-    path("tasks/", core_views.task_demo, name="task_demo"),
-    path("tasks/start/", core_views.task_demo_start, name="task_demo_start"),
-    path("tasks/<str:task_id>/", core_views.task_progress_page, name="task_progress_page"),
-    path("tasks/<str:task_id>/progress/", core_views.task_progress, name="task_progress"),
+    path("audit/", workspace_views.audit_list, name="audit_list"),
+    path("tasks/", workspace_views.task_demo, name="task_demo"),
+    path("tasks/start/", workspace_views.task_demo_start, name="task_demo_start"),
+    path("tasks/<str:task_id>/", workspace_views.task_progress_page, name="task_progress_page"),
+    path("tasks/<str:task_id>/progress/", workspace_views.task_progress, name="task_progress"),
     path("sites/", include("kaowu.sites.urls")),
     path("plans/", include("kaowu.plans.urls")),
     path("portal/", include("kaowu.portal.urls")),

@@ -7,6 +7,7 @@ that the task updates as it goes. Imports, batch PDFs and solvers use the same p
 from django.db import transaction
 from django.db.models import F
 
+from kaowu.core.audit import CoreAction
 from kaowu.core.models import JobProgress
 from kaowu.core.services import audit_record
 
@@ -16,7 +17,7 @@ def job_start(*, task, title: str, owner, total: int = 0, **kwargs) -> JobProgre
     """Enqueue `task` with `kwargs` and the row its progress is reported in; both commit together."""
     result = task.enqueue(**kwargs)
     progress = JobProgress.objects.create(task_id=str(result.id), title=title, owner=owner, total=total)
-    audit_record(action="job.start", actor=owner, target=progress, after={"task": task.name, "title": title})
+    audit_record(action=CoreAction.JOB_START, actor=owner, target=progress, after={"task": task.name, "title": title})
     return progress
 
 

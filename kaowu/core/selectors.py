@@ -1,85 +1,15 @@
-from datetime import date, datetime, time
-
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
-from kaowu.accounts.models import Organisation, Role, User
-from kaowu.accounts.selectors import organisations_visible_to, users_visible_to
-from kaowu.core.models import AuditEvent, JobProgress
-from kaowu.core.workdays import WorkdayCalendarError, is_workday, workdays_add
+from kaowu.core.models import JobProgress
+
+# Core is the floor every app builds on, so it names the user by Django's base class, not accounts.User.
 
 
-def audit_events_visible_to(user: User) -> QuerySet[AuditEvent]:
-    """Province admins see every event; other admins those of their organisation's subtree."""
-    if user.role == Role.PROVINCE_ADMIN:
-        return AuditEvent.objects.select_related("organisation")
-    return AuditEvent.objects.filter(organisation__in=organisations_visible_to(user)).select_related("organisation")
-
-
-def audit_events_filter(
-    *,
-    user: User,
-    action: str = "",
-    actor: str = "",
-    organisation_id: int | None = None,
-    date_from: date | None = None,
-    date_to: date | None = None,
-    object_text: str = "",
-) -> QuerySet[AuditEvent]:
-    events = audit_events_visible_to(user)
-    if action:
-        events = events.filter(action__startswith=action)
-    if actor:
-        events = events.filter(actor_username__icontains=actor)
-    if organisation_id:
-        events = events.filter(organisation_id=organisation_id)
-    tz = timezone.get_current_timezone()
-    if date_from:
-        events = events.filter(at__gte=datetime.combine(date_from, time.min, tzinfo=tz))
-    if date_to:
-        events = events.filter(at__lte=datetime.combine(date_to, time.max, tzinfo=tz))
-    if object_text:
-        events = events.filter(object_repr__icontains=object_text)
-    return events
-
-
-def audit_actions_known(user: User) -> list[str]:
-    return list(audit_events_visible_to(user).order_by("action").values_list("action", flat=True).distinct())
-
-
-def job_progress_get_for_user(*, user: User, task_id: str) -> JobProgress:
+def job_progress_get_for_user(*, user: AbstractBaseUser, task_id: str) -> JobProgress:
     return get_object_or_404(JobProgress, task_id=task_id, owner=user)
 
 
-def job_progress_recent(*, user: User, limit: int = 10) -> QuerySet[JobProgress]:
+def job_progress_recent(*, user: AbstractBaseUser, limit: int = 10) -> QuerySet[JobProgress]:
     return JobProgress.objects.filter(owner=user).order_by("-created_at")[:limit]
-
-
-def home_overview(*, user: User, today: date) -> dict:
-    """What the home page shows a role: today's calendar facts and the counts in its scope."""
-    try:
-        workday = is_workday(today)
-        next_workday = workdays_add(today, 1)
-        in_ten = workdays_add(today, 10)
-    except WorkdayCalendarError:
-        workday, next_workday, in_ten = None, None, None
-    orgs = organisations_visible_to(user)
-    overview = {
-        "today": today,
-        "is_workday": workday,
-        "next_workday": next_workday,
-        "ten_workdays_later": in_ten,
-        "organisation": user.organisation,
-        "institutions": orgs.filter(kind=Organisation.Kind.INSTITUTION).count(),
-        "cities": orgs.filter(kind=Organisation.Kind.CITY).count(),
-        "users": users_visible_to(user).count(),
-        "recent_events": [],
-        "failed_logins_today": 0,
-    }
-    if user.role in {Role.PROVINCE_ADMIN, Role.CITY_REVIEWER, Role.INSTITUTION_ADMIN}:
-        events = audit_events_visible_to(user)
-        overview["recent_events"] = list(events[:8])
-        start = datetime.combine(today, time.min, tzinfo=timezone.get_current_timezone())
-        overview["failed_logins_today"] = events.filter(action="login.failed", at__gte=start).count()
-    return overview

@@ -11,7 +11,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from kaowu.core.jobs import job_start
-from kaowu.core.tasks import organisation_census
+from kaowu.workspace.tasks import organisation_census
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ import unicodedata
 from django.core.management.base import BaseCommand, CommandError
 
 from kaowu.accounts.models import Role, User
-from kaowu.core.demo import DEMO_PASSWORD, demo_build, demo_exists
+from kaowu.workspace.demo import DEMO_PASSWORD, demo_build, demo_exists
 
 
 class Command(BaseCommand):

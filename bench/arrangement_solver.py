@@ -1,6 +1,6 @@
 """Time the solver on a synthetic province (not a test; the benchmark `arrange` measures the whole run).
 
-    .venv/bin/python -m kaowu.arrangement.solver.bench [candidates]
+    .venv/bin/python -m bench.arrangement_solver [candidates]
 
 The layout follows `kaowu demo`: each site has two theory rooms and a computer room of 30 desks and a
 practical room of 20 stations, so 1,000 sites give 4,000 rooms. Three layouts:

@@ -3,7 +3,7 @@ from django.core.management import call_command
 from django.db import transaction
 
 from kaowu.accounts.models import Organisation, Role, User
-from kaowu.core.demo import demo_build
+from kaowu.workspace.demo import demo_build
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
 import pytest
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("kaowu.core.tests.rule_urls")]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("kaowu.workspace.tests.rule_urls")]
 
 
 def test_a_refused_form_post_goes_back_with_the_rule_id_and_chinese_text(login, institution_clerk):

@@ -1,9 +1,7 @@
 from django.urls import reverse
 
 from kaowu.accounts.models import Role
-from kaowu.accounts.roles import OFFICE_ROLES
-
-AUDIT_ROLES = {Role.PROVINCE_ADMIN, Role.CITY_REVIEWER, Role.INSTITUTION_ADMIN}
+from kaowu.accounts.roles import AUDIT_ROLES, OFFICE_ROLES
 
 
 def navigation(request) -> dict:

@@ -2,6 +2,8 @@ import time
 
 from django_tasks import task
 
+from kaowu.accounts.models import User
+from kaowu.accounts.selectors import organisations_visible_to
 from kaowu.core.jobs import job_progress_report
 
 
@@ -12,9 +14,6 @@ def organisation_census(context, *, user_id: int, pause_seconds: float = 0.0) ->
     The demonstration job of the foundation: it reports progress after every organisation.
     `pause_seconds` slows it down so that the progress bar can be seen moving in the demo.
     """
-    from kaowu.accounts.models import User
-    from kaowu.accounts.selectors import organisations_visible_to
-
     task_id = str(context.task_result.id)
     user = User.objects.get(pk=user_id)
     organisations = list(organisations_visible_to(user).order_by("path"))

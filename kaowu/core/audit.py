@@ -1,0 +1,7 @@
+"""Core's own audit vocabulary (the admin's `<app>.<model>.<verb>` events are built per model, not listed)."""
+
+from django.db import models
+
+
+class CoreAction(models.TextChoices):
+    JOB_START = "job.start", "启动后台任务"
