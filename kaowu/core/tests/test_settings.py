@@ -50,3 +50,14 @@ def test_default_database_is_sqlite_under_var_unless_database_url_is_set():
         env={**env, "DJANGO_SETTINGS_MODULE": "kaowu.settings", "DATABASE_URL": "postgres://u@127.0.0.1:5432/x"},
     )
     assert result.stdout.split() == ["django.db.backends.postgresql", "x"]
+
+
+def test_migrate_on_a_fresh_checkout_creates_the_var_folder_and_the_database(tmp_path):
+    # A fresh clone has no var/: SQLite cannot create the folder its file lives in.
+    var = tmp_path / "not" / "there" / "var"
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    env["KAOWU_VAR_DIR"] = str(var)
+    result = subprocess.run([sys.executable, "-m", "kaowu.cli", "migrate", "--noinput"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stderr
+    assert (var / "kaowu.sqlite3").stat().st_size > 0

@@ -88,3 +88,20 @@ def test_a_candidates_id_number_username_is_masked_in_the_audit_list(login, prov
     page = login(province_admin).get("/audit/?action=demo.candidate").content.decode()
     rows = page[page.index("<tbody>"):page.index("</tbody>")]
     assert "110105********002X" in rows and "11010519491231002X" not in rows
+
+
+def test_an_action_an_app_names_shows_its_chinese_label_beside_the_raw_value(login, province_admin):
+    from kaowu.core.audit import CoreAction
+
+    audit_record(action=CoreAction.JOB_START, actor=province_admin, target=province_admin)
+    audit_record(action="demo.unnamed", actor=province_admin, target=province_admin)
+    rows = table(login(province_admin).get("/audit/"))
+    assert "启动后台任务 <code>job.start</code>" in rows
+    assert "<td><code>demo.unnamed</code></td>" in rows
+
+
+def test_audit_action_label_looks_in_every_apps_vocabulary_and_falls_back_to_the_value():
+    from kaowu.workspace.selectors import audit_action_label
+
+    assert audit_action_label("job.start") == "启动后台任务"
+    assert audit_action_label("no.such.action") == "no.such.action"
