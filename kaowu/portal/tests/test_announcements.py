@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kaowu.catalog.models import AnswerMode, AssessmentType, Occupation, Scheme, SpecialItem, Subject, SubjectKind
-from kaowu.core.tests.test_pages import external_links
+from kaowu.core.tests.html import external_links
 from kaowu.plans.models import Plan, PlanItem, PlanKind, Session
 from kaowu.sites.models import Room, Site
 

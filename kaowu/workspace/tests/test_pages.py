@@ -4,33 +4,14 @@ The list of pages comes from the URL configuration itself, so a page added later
 too; a route with a parameter this test cannot fill makes it fail until one is given below.
 """
 
-from html.parser import HTMLParser
-from urllib.parse import urlparse
-
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from kaowu.core.jobs import job_start
+from kaowu.core.tests.html import external_links
 from kaowu.workspace.tasks import organisation_census
 
 pytestmark = pytest.mark.django_db
-
-
-class LinkCollector(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.links: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        for name, value in attrs:
-            if name in {"src", "href", "action", "data", "poster", "srcset"} and value:
-                self.links.append(value)
-
-
-def external_links(html: str) -> list[str]:
-    collector = LinkCollector()
-    collector.feed(html)
-    return [link for link in collector.links if urlparse(link).netloc or link.startswith("//")]
 
 
 def route_templates(resolver=None, prefix="") -> list[str]:
