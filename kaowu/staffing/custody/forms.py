@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from kaowu.core.forms import bootstrap
 from kaowu.plans.models import Plan
+from kaowu.staffing.custody.selectors import chain_people, custodians_for, receivers_for, session_rooms
 from kaowu.staffing.models import Handover, PaperPackage, StaffMember
-from kaowu.staffing.selectors_custody import chain_people, custodians_for, receivers_for, session_rooms
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 

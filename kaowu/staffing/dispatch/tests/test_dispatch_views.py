@@ -3,9 +3,9 @@ assessor acting on someone else's assignment. Nothing changes when they try."""
 
 import pytest
 
-from kaowu.staffing import services_dispatch as services
+from kaowu.staffing.dispatch import services
 from kaowu.staffing.models import DispatchAssignment, DispatchRun
-from kaowu.staffing.tests.dispatch_world import world_build
+from kaowu.staffing.tests.factories import world_build
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ def test_clerks_and_candidates_are_refused_the_center_pages(published, who, requ
 
 
 def test_a_hand_edit_only_takes_someone_from_the_plans_pool(published, chengdu_reviewer, login, mianyang):
-    from kaowu.staffing.tests.dispatch_world import VALID, staff_add
+    from kaowu.staffing.tests.factories import VALID, staff_add
 
     elsewhere = staff_add(mianyang, "绵阳考评员", is_assessor=True, cards=[(published.infant, 3, VALID)])
     client = login(chengdu_reviewer)

@@ -12,10 +12,9 @@ from kaowu.core.downloads import private_download
 from kaowu.core.errors import PermissionRefused, RuleViolation
 from kaowu.core.forms import form_add_error
 from kaowu.core.permissions import role_required
-from kaowu.staffing import selectors_custody as selectors
-from kaowu.staffing import services_custody as services
-from kaowu.staffing.documents_custody import custody_chain_pdf
-from kaowu.staffing.forms_custody import HandoverForm, LeakReportForm, LeakResolveForm, PackageRegisterForm
+from kaowu.staffing.custody import selectors, services
+from kaowu.staffing.custody.documents import custody_chain_pdf
+from kaowu.staffing.custody.forms import HandoverForm, LeakReportForm, LeakResolveForm, PackageRegisterForm
 from kaowu.staffing.models import Handover
 
 VIEWERS = selectors.CUSTODY_VIEWERS

@@ -17,7 +17,7 @@ from stdnum import numdb
 from kaowu.accounts.models import Organisation, Role, User
 from kaowu.accounts.selectors import organisations_visible_to
 from kaowu.staffing.models import AssessorCard, StaffMember, StaffRelation, TrainingClass
-from kaowu.staffing.services_registry import REGISTRY_ROLES, ROLE_FLAGS, ROLES, card_is_valid
+from kaowu.staffing.registry.services import REGISTRY_ROLES, ROLE_FLAGS, ROLES, card_is_valid
 
 
 def registries_visible_to(user: User) -> QuerySet[Organisation]:

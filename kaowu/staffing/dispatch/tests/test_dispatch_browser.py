@@ -4,7 +4,7 @@ with the rule id), makes a valid one, publishes; the assessor logs in on a phone
 import pytest
 
 from kaowu.core.tests.browser_support import ARTIFACTS, log_in, open_page
-from kaowu.staffing.tests.dispatch_world import VALID, staff_add, world_build
+from kaowu.staffing.tests.factories import VALID, staff_add, world_build
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DESKTOP = {"width": 1280, "height": 900}

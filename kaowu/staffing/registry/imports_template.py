@@ -7,8 +7,8 @@ from itertools import combinations
 from kaowu.accounts.models import Organisation
 from kaowu.catalog.models import Occupation, SpecialItem
 from kaowu.core import excel
-from kaowu.staffing.imports_registry import CARD_KEYS, COLUMNS, LEVEL_SHORT, MAX_BYTES, MAX_ROWS, SHEET_NAME, TITLES
-from kaowu.staffing.services_registry import ROLE_LABELS, roles_allowed
+from kaowu.staffing.registry.imports import CARD_KEYS, COLUMNS, LEVEL_SHORT, MAX_BYTES, MAX_ROWS, SHEET_NAME, TITLES
+from kaowu.staffing.registry.services import ROLE_LABELS, roles_allowed
 
 WIDTHS = {"name": 10, "id_number": 22, "phone": 14, "employer": 26, "region_code": 12, "roles": 22, "item": 24,
           "level": 8, "card_number": 20, "valid_until": 14}

@@ -20,12 +20,10 @@ from kaowu.core.actions import service_action
 from kaowu.core.errors import PermissionRefused, RuleViolation
 from kaowu.core.forms import form_add_error
 from kaowu.core.permissions import role_required
-from kaowu.staffing import imports_registry as imports
-from kaowu.staffing import selectors_registry as selectors
-from kaowu.staffing import services_registry as services
-from kaowu.staffing.forms_registry import AvailabilityForm, CardForm, RelationForm, StaffForm, TrainingClassForm
-from kaowu.staffing.imports_registry_template import registry_template_build
-from kaowu.staffing.services_registry import REGISTRY_ROLES, ROLE_LABELS, ROLES
+from kaowu.staffing.registry import imports, selectors, services
+from kaowu.staffing.registry.forms import AvailabilityForm, CardForm, RelationForm, StaffForm, TrainingClassForm
+from kaowu.staffing.registry.imports_template import registry_template_build
+from kaowu.staffing.registry.services import REGISTRY_ROLES, ROLE_LABELS, ROLES
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The multipart envelope around the file; a request larger than this cannot hold an acceptable file.

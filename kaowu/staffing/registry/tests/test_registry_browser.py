@@ -1,19 +1,10 @@
 """The registry pages in Chromium: they load without a console error or a refused asset, and a clerk can
 register a person and a card through the forms."""
 
-# ruff: noqa: F811 (the registry fixtures are imported, and tests name them as arguments)
-
 import pytest
 
 from kaowu.core.tests.browser_support import ARTIFACTS, log_in, open_page
-from kaowu.staffing.tests.test_registry_support import (  # noqa: F401 - fixtures
-    candidates,
-    catalogue,
-    center_assessor,
-    infant,
-    staff_id_number,
-    station_invigilator,
-)
+from kaowu.staffing.registry.tests.factories import row, staff_id_number, xlsx
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -47,8 +38,6 @@ def test_a_center_registers_a_person_and_a_card_in_the_browser(live_server, chen
 
 
 def test_an_import_report_lists_each_faulty_cell_in_the_browser(live_server, chengdu_reviewer, catalogue, browser):
-    from kaowu.staffing.tests.test_registry_import import row, xlsx
-
     rows = [row(n) for n in range(20)]
     rows[15][1] = rows[15][1][:17] + ("1" if rows[15][1][17] != "1" else "2")
     rows[3][5] = "监考员"

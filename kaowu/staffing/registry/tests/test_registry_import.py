@@ -1,61 +1,25 @@
 """Excel import of the staff registry: the template, the per-row report, all-or-none, idempotent re-upload."""
 
-# ruff: noqa: F811 (the registry fixtures are imported, and tests name them as arguments)
-
 import io
-from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from kaowu.core.models import AuditEvent
-from kaowu.staffing import imports_registry as imports
 from kaowu.staffing.models import AssessorCard, StaffMember
-from kaowu.staffing.tests.test_registry_support import (  # noqa: F401 - fixtures
-    catalogue,
-    center_assessor,
-    infant,
-    special,
-    staff_id_number,
-)
+from kaowu.staffing.registry import imports
+from kaowu.staffing.registry.tests.factories import HEADER, row, staff_id_number, xlsx
 
 pytestmark = pytest.mark.django_db
 
-HEADER = [c.title for c in imports.COLUMNS]
 UPLOAD = reverse("staff_import_upload")
 
 
 @pytest.fixture(autouse=True)
 def media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def until(days: int = 400) -> str:
-    return (timezone.localdate() + timedelta(days=days)).isoformat()
-
-
-def row(n: int, name: str | None = None, roles: str = "考评员", item: str = "育婴员", level: str = "三级",
-        card: str | None = None, valid: str | None = None, **extra) -> list:
-    values = {"name": f"人员{n:04d}" if name is None else name, "id_number": staff_id_number(n),
-              "phone": "13800000001", "employer": "成都市第一人民医院", "region_code": "510104", "roles": roles,
-              "item": item, "level": level, "card_number": f"KP-{n:05d}" if card is None else card,
-              "valid_until": until() if valid is None else valid}
-    values.update(extra)
-    return [values[c.key] for c in imports.COLUMNS]
-
-
-def xlsx(rows: list[list], header: list[str] = HEADER) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(imports.SHEET_NAME)
-    sheet.append(header)
-    for line in rows:
-        sheet.append(line)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def upload(client, content: bytes, name: str = "人员.xlsx"):

@@ -1,37 +1,18 @@
 """Fixtures of the staff registry tests: a person in each kind of registry, with cards, and candidates.
 
 成都中心 keeps 吴考评 (an assessor with a valid and an expired card); the 成都 first station keeps its
-invigilator 冯监考; 绵阳中心 keeps 赵督导 (a supervisor). Tests import the fixtures they use from here.
+invigilator 冯监考; 绵阳中心 keeps 赵督导 (a supervisor). The builders they use are in factories.py.
 """
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from kaowu.catalog.loader import catalogue_load
 from kaowu.catalog.models import Occupation, SpecialItem
-from kaowu.core.ids import id_make
-from kaowu.registration.models import Candidate
-from kaowu.staffing.models import AssessorCard, StaffMember
-
-
-def staff_id_number(n: int) -> str:
-    return id_make("510104", date(1993, 1, 1) + timedelta(days=n), 100 + n % 800)
-
-
-def candidate_make(n: int, name: str = "") -> Candidate:
-    return Candidate.objects.create(
-        name=name or f"学员{n:03d}", gender="男", birth_date=date(1998, 1, 1), education="senior",
-        id_number=id_make("510104", date(1998, 1, 1) + timedelta(days=n), 200 + n % 700),
-        address="成都市锦江区东大街1号", phone="13900000000")
-
-
-def staff_make(organisation, n: int, name: str, **roles) -> StaffMember:
-    """A person written straight to the table: fixtures should not depend on the services under test."""
-    return StaffMember.objects.create(organisation=organisation, name=name, id_number=staff_id_number(n),
-                                      phone="13800000001", employer_name="成都市第一人民医院", region_code="510104",
-                                      **roles)
+from kaowu.staffing.models import AssessorCard
+from kaowu.staffing.registry.tests.factories import candidate_make, staff_make
 
 
 @pytest.fixture

@@ -1,7 +1,5 @@
 """Pages of the staff registry: who sees which registry, who edits it, what the pages show."""
 
-# ruff: noqa: F811 (the registry fixtures are imported, and tests name them as arguments)
-
 from datetime import timedelta
 
 import pytest
@@ -12,17 +10,7 @@ from django.utils import timezone
 
 from kaowu.core.ids import id_mask
 from kaowu.staffing.models import AssessorCard, StaffMember, StaffRelation
-from kaowu.staffing.tests.test_registry_support import (  # noqa: F401 - fixtures
-    candidates,
-    catalogue,
-    center_assessor,
-    infant,
-    mianyang_supervisor,
-    special,
-    staff_id_number,
-    staff_make,
-    station_invigilator,
-)
+from kaowu.staffing.registry.tests.factories import staff_id_number, staff_make
 
 pytestmark = pytest.mark.django_db
 

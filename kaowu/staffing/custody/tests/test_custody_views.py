@@ -9,18 +9,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from kaowu.staffing import services_custody as services
+from kaowu.staffing.custody import services
+from kaowu.staffing.custody.tests.factories import Clock, hand
 from kaowu.staffing.models import Handover, LeakReport, PaperPackage
-from kaowu.staffing.tests.test_custody_services import Clock, World, custody_world, hand
 
 pytestmark = pytest.mark.django_db
 Stage = Handover.Stage
-
-
-@pytest.fixture
-def world(institution_clerk, chengdu, chengdu_institution, chengdu_reviewer, supervisor, invigilator) -> World:
-    return custody_world(institution_clerk=institution_clerk, chengdu=chengdu, chengdu_institution=chengdu_institution,
-                         chengdu_reviewer=chengdu_reviewer, supervisor=supervisor, invigilator=invigilator)
 
 
 def handover_post(world, stage, giver, receiver, **overrides) -> dict:

@@ -4,15 +4,8 @@ reported and the overview shows it in red. Screenshots go to var/test-artifacts/
 import pytest
 
 from kaowu.core.tests.browser_support import ARTIFACTS, log_in, open_page
-from kaowu.staffing.tests.test_custody_services import custody_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def world(institution_clerk, chengdu, chengdu_institution, chengdu_reviewer, supervisor, invigilator):
-    return custody_world(institution_clerk=institution_clerk, chengdu=chengdu, chengdu_institution=chengdu_institution,
-                         chengdu_reviewer=chengdu_reviewer, supervisor=supervisor, invigilator=invigilator)
 
 
 def test_the_center_issues_a_package_and_a_leak_turns_the_overview_red(live_server, world, browser):

@@ -7,7 +7,7 @@ from kaowu.catalog.models import Occupation, SpecialItem
 from kaowu.catalog.models.catalogue import LEVEL_LABELS
 from kaowu.core.forms import bootstrap
 from kaowu.staffing.models import StaffRelation
-from kaowu.staffing.services_registry import ROLE_LABELS, roles_allowed
+from kaowu.staffing.registry.services import ROLE_LABELS, roles_allowed
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -10,9 +10,9 @@ import pytest
 from kaowu.core.errors import PermissionRefused, RuleViolation
 from kaowu.core.models import AuditEvent
 from kaowu.sites.models import Room, RoomKind, Site, Station
-from kaowu.staffing import services_dispatch as services
+from kaowu.staffing.dispatch import services
 from kaowu.staffing.models import DispatchAssignment, DispatchRun, StaffRelation, TrainingClass
-from kaowu.staffing.tests.dispatch_world import staff_add, world_build
+from kaowu.staffing.tests.factories import staff_add, world_build
 
 pytestmark = pytest.mark.django_db
 AStatus = DispatchAssignment.Status
@@ -158,8 +158,8 @@ def test_people_busy_in_another_batch_are_not_dispatched_twice(world, chengdu_re
 
 
 def test_letters_are_pdfs_with_the_people(world, chengdu_reviewer, tmp_path):
-    from kaowu.staffing.documents_dispatch import dispatch_letter_person_pdf, dispatch_letter_site_pdf
-    from kaowu.staffing.selectors_dispatch import letter_assignments
+    from kaowu.staffing.dispatch.documents import dispatch_letter_person_pdf, dispatch_letter_site_pdf
+    from kaowu.staffing.dispatch.selectors import letter_assignments
 
     run = services.dispatch_generate(plan=world.plan, by=chengdu_reviewer, time_limit=10)
     leader = next(a for a in live(run) if a.leader)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kaowu.staffing import views_dispatch as views
+from kaowu.staffing.dispatch import views
 
 urlpatterns = [
     path("", views.dispatch_list, name="dispatch_list"),

@@ -40,7 +40,7 @@ from kaowu.core.ids import id_check
 from kaowu.core.services import audit_record
 from kaowu.registration.imports_profile import cell_date, cell_text, level_parse
 from kaowu.staffing.models import AssessorCard, StaffMember
-from kaowu.staffing.services_registry import (
+from kaowu.staffing.registry.services import (
     CENTER_KINDS,
     PHONE_RE,
     REGION_RE,

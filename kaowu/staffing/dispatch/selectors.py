@@ -8,9 +8,9 @@ from django.shortcuts import get_object_or_404
 
 from kaowu.accounts.models import Role, User
 from kaowu.plans.models import Plan
+from kaowu.staffing.dispatch.services import can_dispatch
 from kaowu.staffing.models import DispatchAssignment, DispatchRun, StaffMember
 from kaowu.staffing.needs import LIVE_ASSIGNMENT, staff_pool
-from kaowu.staffing.services_dispatch import can_dispatch
 
 DISPATCH_ROLES = {Role.PROVINCE_ADMIN, Role.CITY_REVIEWER}
 

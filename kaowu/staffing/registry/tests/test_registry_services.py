@@ -1,7 +1,5 @@
 """Services of the staff registry: who may register whom, the checks, the cards, the audit trail."""
 
-# ruff: noqa: F811 (the registry fixtures are imported, and tests name them as arguments)
-
 from datetime import timedelta
 
 import pytest
@@ -10,17 +8,9 @@ from django.utils import timezone
 
 from kaowu.core.errors import PermissionRefused, RuleViolation
 from kaowu.core.models import AuditEvent
-from kaowu.staffing import services_registry as services
 from kaowu.staffing.models import AssessorCard, StaffAvailability, StaffMember, StaffRelation
-from kaowu.staffing.tests.test_registry_support import (  # noqa: F401 - fixtures
-    candidates,
-    catalogue,
-    center_assessor,
-    infant,
-    special,
-    staff_id_number,
-    station_invigilator,
-)
+from kaowu.staffing.registry import services
+from kaowu.staffing.registry.tests.factories import staff_id_number
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,8 @@ from kaowu.core.actions import service_action
 from kaowu.core.downloads import private_download
 from kaowu.core.permissions import role_required
 from kaowu.core.services import audit_record
-from kaowu.staffing import selectors_dispatch as selectors
-from kaowu.staffing import services_dispatch as services
-from kaowu.staffing.documents_dispatch import dispatch_letter_person_pdf, dispatch_letter_site_pdf
+from kaowu.staffing.dispatch import selectors, services
+from kaowu.staffing.dispatch.documents import dispatch_letter_person_pdf, dispatch_letter_site_pdf
 from kaowu.staffing.models import DispatchRun
 
 CENTER_ROLES = tuple(selectors.DISPATCH_ROLES)

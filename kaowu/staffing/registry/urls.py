@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from kaowu.staffing import views_registry as views
+from kaowu.staffing.registry import views
 
 urlpatterns = [
     path("", views.staff_list, name="staff_list"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kaowu.staffing import views_custody as views
+from kaowu.staffing.custody import views
 
 urlpatterns = [
     path("", views.custody_home, name="custody_home"),

@@ -17,8 +17,7 @@ from kaowu.core.errors import PermissionRefused, RuleViolation
 from kaowu.core.services import audit_record
 from kaowu.plans.models import Session
 from kaowu.sites.models import Room
-from kaowu.staffing.models import Handover, LeakReport, PaperPackage, StaffMember
-from kaowu.staffing.selectors_custody import (
+from kaowu.staffing.custody.selectors import (
     OUTBOUND,
     RECEIVER_KIND,
     custodians_for,
@@ -31,6 +30,7 @@ from kaowu.staffing.selectors_custody import (
     packages_visible_to,
     session_rooms,
 )
+from kaowu.staffing.models import Handover, LeakReport, PaperPackage, StaffMember
 
 # A handover is recorded at or after the moment it happened; a little slack for clocks that differ.
 FUTURE_SLACK = timedelta(minutes=5)
