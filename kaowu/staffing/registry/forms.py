@@ -1,4 +1,4 @@
-"""Forms of the staff registry pages. They only parse input; services_registry checks the rules and saves."""
+"""Forms of the staff registry pages. They only parse input; registry.services checks the rules and saves."""
 
 from django import forms
 

@@ -2,7 +2,7 @@
 
 The same flow as the candidates' import (kaowu.registration.imports), with the file checks, storage,
 token, sheet reading and refusal and row-error types of kaowu.core.excel and registration's cell
-readers: the clerk downloads `registry_template_build` (in imports_registry_template), uploads it;
+readers: the clerk downloads `registry_template_build` (in imports_template), uploads it;
 `registry_import_upload` checks the bytes and the header and keeps the file under MEDIA_ROOT/imports/staff/
 behind a signed token; `registry_import_validate` reports every faulty cell by Excel row and column in
 Chinese and writes nothing; `registry_import_commit`, once the clerk confirms, validates again inside one
@@ -22,6 +22,7 @@ from datetime import date
 from pathlib import Path
 
 from django.core import signing
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -39,6 +40,7 @@ from kaowu.core.excel import (
 from kaowu.core.ids import id_check
 from kaowu.core.services import audit_record
 from kaowu.registration.imports_profile import cell_date, cell_text, level_parse
+from kaowu.staffing.audit import StaffingAction
 from kaowu.staffing.models import AssessorCard, StaffMember
 from kaowu.staffing.registry.services import (
     CENTER_KINDS,
@@ -448,7 +450,8 @@ def _against_database(*, organisation: Organisation, report: RegistryImportRepor
 @transaction.atomic
 def registry_import_commit(*, organisation: Organisation, path: Path, by: User,
                            file_name: str = "") -> RegistryImportReport:
-    """Validate again and write every person and card of the file: all or none."""
+    """Validate again and write every person and card of the file: all or none. `file_name` is the stored
+    upload (named in the audit event, deleted once the import is written)."""
     registry_require_editor(by=by, organisation=organisation)
     # Imports into one registry run one at a time, so two confirmations of one file cannot both create.
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
@@ -478,9 +481,13 @@ def registry_import_commit(*, organisation: Organisation, path: Path, by: User,
                 for p in report.people for c in p.cards], batch_size=500)
     except IntegrityError:
         raise ImportRefused("导入时其他人同时登记了部分人员或考评员证，未导入任何记录；请重新上传文件") from None
-    audit_record(action="staffing.registry_import", actor=by, target=organisation, organisation=organisation,
+    audit_record(action=StaffingAction.REGISTRY_IMPORT, actor=by, target=organisation, organisation=organisation,
                  after={"file": file_name, "rows": report.total, "people_new": report.people_new,
                         "people_updated": report.people_updated, "people_existing": report.people_existing,
                         "cards_new": report.cards_new, "cards_existing": report.cards_existing,
                         "staff_ids_new": sorted(created.values())})
+    if file_name:
+        # The file holds ID numbers: keep it no longer than the import needs. Deleted last, once every
+        # write has succeeded; at worst a failed commit means uploading the file again.
+        default_storage.delete(file_name)
     return report

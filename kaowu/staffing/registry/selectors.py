@@ -15,14 +15,15 @@ from django.utils import timezone
 from stdnum import numdb
 
 from kaowu.accounts.models import Organisation, Role, User
+from kaowu.accounts.roles import is_center_staff, is_office
 from kaowu.accounts.selectors import organisations_visible_to
 from kaowu.staffing.models import AssessorCard, StaffMember, StaffRelation, TrainingClass
-from kaowu.staffing.registry.services import REGISTRY_ROLES, ROLE_FLAGS, ROLES, card_is_valid
+from kaowu.staffing.registry.services import ROLE_FLAGS, ROLES, card_is_valid
 
 
 def registries_visible_to(user: User) -> QuerySet[Organisation]:
     """The organisations whose registry the user may read."""
-    if not user.is_authenticated or user.organisation_id is None or user.role not in REGISTRY_ROLES:
+    if not is_office(user) or user.organisation_id is None:
         return Organisation.objects.none()
     if user.role == Role.PROVINCE_ADMIN:
         return Organisation.objects.all()
@@ -32,7 +33,7 @@ def registries_visible_to(user: User) -> QuerySet[Organisation]:
 
 
 def staff_visible_to(user: User) -> QuerySet[StaffMember]:
-    if not user.is_authenticated or user.organisation_id is None or user.role not in REGISTRY_ROLES:
+    if not is_office(user) or user.organisation_id is None:
         return StaffMember.objects.none()
     if user.role == Role.PROVINCE_ADMIN:
         return StaffMember.objects.all()
@@ -47,7 +48,7 @@ def staff_get_for_user(*, user: User, staff_id: int) -> StaffMember:
 
 
 def staff_can_edit(*, user: User, staff: StaffMember) -> bool:
-    return user.role in REGISTRY_ROLES and user.organisation_id == staff.organisation_id
+    return is_office(user) and user.organisation_id == staff.organisation_id
 
 
 def staff_search(*, user: User, role: str = "", text: str = "", organisation_id: int | None = None,
@@ -75,7 +76,7 @@ def staff_search(*, user: User, role: str = "", text: str = "", organisation_id:
 
 def registry_options(user: User) -> list[tuple[int, str]]:
     """The registries the list can be narrowed to (for centers, which see more than their own)."""
-    if user.role not in {Role.PROVINCE_ADMIN, Role.CITY_REVIEWER}:
+    if not is_center_staff(user):
         return []
     return [(pk, short or name) for pk, name, short in registries_visible_to(user).filter(
         pk__in=StaffMember.objects.values("organisation_id")).order_by("path").values_list("pk", "name",

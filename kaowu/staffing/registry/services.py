@@ -14,13 +14,15 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from kaowu.accounts.models import Organisation, Role, User
+from kaowu.accounts.models import Organisation, User
+from kaowu.accounts.roles import is_office
 from kaowu.catalog.models import Occupation, SpecialItem
 from kaowu.catalog.models.catalogue import LEVEL_LABELS
 from kaowu.core.errors import PermissionRefused, RuleViolation
 from kaowu.core.ids import id_check, id_mask
 from kaowu.core.services import audit_record, snapshot
 from kaowu.registration.models import Candidate
+from kaowu.staffing.audit import StaffingAction
 from kaowu.staffing.models import AssessorCard, StaffAvailability, StaffMember, StaffRelation, TrainingClass
 
 # (key, model flag, label) in the order pages and the import list them.
@@ -34,11 +36,10 @@ ROLES: tuple[tuple[str, str, str], ...] = (
 ROLE_FLAGS = {key: flag for key, flag, _label in ROLES}
 ROLE_LABELS = {key: label for key, _flag, label in ROLES}
 ROLE_BY_LABEL = {label: key for key, _flag, label in ROLES}
-CENTER_ROLES = ("assessor", "supervisor", "custodian")  # R-FJ-8: the center registers and dispatches them
-INSTITUTION_ROLES = ("chief", "invigilator")  # R-FJ-7: the station's own head and invigilators
+# The posts a registry holds people for (not user roles: a person in the registry need not log in).
+CENTER_POSTS = ("assessor", "supervisor", "custodian")  # R-FJ-8: the center registers and dispatches them
+INSTITUTION_POSTS = ("chief", "invigilator")  # R-FJ-7: the station's own head and invigilators
 CENTER_KINDS = {Organisation.Kind.PROVINCE, Organisation.Kind.CITY}
-# The office roles that keep a registry; assessors, supervisors, invigilators and candidates keep none.
-REGISTRY_ROLES = (Role.PROVINCE_ADMIN, Role.CITY_REVIEWER, Role.INSTITUTION_ADMIN, Role.INSTITUTION_CLERK)
 
 PHONE_RE = re.compile(r"^1\d{10}$")
 REGION_RE = re.compile(r"^\d{6}$")
@@ -57,7 +58,7 @@ def _staff_audit(staff: StaffMember) -> dict:
 
 def roles_allowed(organisation: Organisation) -> tuple[str, ...]:
     """The roles a registry of this organisation may hold."""
-    return CENTER_ROLES if organisation.kind in CENTER_KINDS else INSTITUTION_ROLES
+    return CENTER_POSTS if organisation.kind in CENTER_KINDS else INSTITUTION_POSTS
 
 
 def staff_roles(staff: StaffMember) -> list[str]:
@@ -72,7 +73,8 @@ def card_is_valid(card: AssessorCard, *, on: date | None = None) -> bool:
 
 def registry_require_editor(*, by: User, organisation: Organisation) -> None:
     """Only the registry's own center or institution changes it (R-FJ-8: centers register their assessors)."""
-    if by.role not in REGISTRY_ROLES or by.organisation_id != organisation.pk:
+    # The office keeps registries; assessors, supervisors, invigilators and candidates keep none.
+    if not is_office(by) or by.organisation_id != organisation.pk:
         raise PermissionRefused("只能修改本机构的考务人员库：上级中心可以查看，但不能修改下级机构登记的人员")
 
 
@@ -149,7 +151,7 @@ def staff_create(*, by: User, name: str, id_number: str, region_code: str, roles
             staff = StaffMember.objects.create(organisation=organisation, **data)
     except IntegrityError:  # another clerk registered the same number a moment ago
         raise ValidationError({"id_number": "本机构人员库中已有该身份证号的人员"}) from None
-    audit_record(action="staffing.staff_create", actor=by, target=staff, organisation=organisation,
+    audit_record(action=StaffingAction.STAFF_CREATE, actor=by, target=staff, organisation=organisation,
                  after=_staff_audit(staff))
     return staff
 
@@ -170,7 +172,7 @@ def staff_update(*, staff: StaffMember, by: User, name: str, id_number: str, reg
         setattr(staff, field, value)
     staff.is_active = bool(is_active)
     staff.save()
-    audit_record(action="staffing.staff_update", actor=by, target=staff, organisation=staff.organisation,
+    audit_record(action=StaffingAction.STAFF_UPDATE, actor=by, target=staff, organisation=staff.organisation,
                  before=before, after=_staff_audit(staff))
     return staff
 
@@ -218,7 +220,7 @@ def card_add(*, staff: StaffMember, by: User, number: str, valid_until: date, oc
                                                valid_until=valid_until)
     except IntegrityError:
         raise ValidationError({"number": f"考评员证号{number}已登记，证号不能重复"}) from None
-    audit_record(action="staffing.card_add", actor=by, target=card, organisation=staff.organisation,
+    audit_record(action=StaffingAction.CARD_ADD, actor=by, target=card, organisation=staff.organisation,
                  after=snapshot(card) | {"staff_name": staff.name})
     return card
 
@@ -227,7 +229,7 @@ def card_add(*, staff: StaffMember, by: User, number: str, valid_until: date, oc
 def card_remove(*, card: AssessorCard, by: User) -> None:
     registry_require_editor(by=by, organisation=card.staff.organisation)
     before = snapshot(card) | {"staff_name": card.staff.name}
-    audit_record(action="staffing.card_remove", actor=by, target=card, organisation=card.staff.organisation,
+    audit_record(action=StaffingAction.CARD_REMOVE, actor=by, target=card, organisation=card.staff.organisation,
                  before=before)
     card.delete()
 
@@ -250,7 +252,7 @@ def availability_set(*, staff: StaffMember, by: User, date: date, available: boo
         entry = StaffAvailability(staff=staff, date=date)
     entry.available, entry.note = bool(available), note
     entry.save()
-    audit_record(action="staffing.availability_set", actor=by, target=staff, organisation=staff.organisation,
+    audit_record(action=StaffingAction.AVAILABILITY_SET, actor=by, target=staff, organisation=staff.organisation,
                  before=before, after=snapshot(entry, ["date", "available", "note"]))
     return entry
 
@@ -293,7 +295,7 @@ def training_class_add(*, staff: StaffMember, by: User, name: str, candidate_id_
     training = TrainingClass.objects.create(staff=staff, institution=institution, name=name, starts_on=starts_on,
                                             ends_on=ends_on)
     training.candidates.set(found.values())
-    audit_record(action="staffing.training_class_add", actor=by, target=training, organisation=staff.organisation,
+    audit_record(action=StaffingAction.TRAINING_CLASS_ADD, actor=by, target=training, organisation=staff.organisation,
                  after=snapshot(training) | {"staff_name": staff.name, "candidate_ids": sorted(c.pk for c in
                                                                                                found.values())})
     return training
@@ -317,7 +319,7 @@ def relation_add(*, staff: StaffMember, by: User, candidate_id_number: str, kind
     if StaffRelation.objects.filter(staff=staff, candidate=candidate).exists():
         raise ValidationError({"candidate": f"已登记{staff.name}与考生{candidate.name}的关系"})
     relation = StaffRelation.objects.create(staff=staff, candidate=candidate, kind=kind, note=note)
-    audit_record(action="staffing.relation_add", actor=by, target=staff, organisation=staff.organisation,
+    audit_record(action=StaffingAction.RELATION_ADD, actor=by, target=staff, organisation=staff.organisation,
                  after={"relation_id": relation.pk, "candidate_id": candidate.pk, "candidate_name": candidate.name,
                         "kind": kind, "note": note})
     return relation
@@ -327,7 +329,7 @@ def relation_add(*, staff: StaffMember, by: User, candidate_id_number: str, kind
 def relation_remove(*, relation: StaffRelation, by: User) -> None:
     staff = relation.staff
     registry_require_editor(by=by, organisation=staff.organisation)
-    audit_record(action="staffing.relation_remove", actor=by, target=staff, organisation=staff.organisation,
+    audit_record(action=StaffingAction.RELATION_REMOVE, actor=by, target=staff, organisation=staff.organisation,
                  before={"relation_id": relation.pk, "candidate_id": relation.candidate_id,
                          "candidate_name": relation.candidate.name, "kind": relation.kind, "note": relation.note})
     relation.delete()

@@ -7,15 +7,14 @@ registry); a service's refusal is shown next to the form it came from.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kaowu.accounts.roles import OFFICE_ROLES
 from kaowu.core.actions import service_action
 from kaowu.core.errors import PermissionRefused, RuleViolation
 from kaowu.core.forms import form_add_error
@@ -23,7 +22,7 @@ from kaowu.core.permissions import role_required
 from kaowu.staffing.registry import imports, selectors, services
 from kaowu.staffing.registry.forms import AvailabilityForm, CardForm, RelationForm, StaffForm, TrainingClassForm
 from kaowu.staffing.registry.imports_template import registry_template_build
-from kaowu.staffing.registry.services import REGISTRY_ROLES, ROLE_LABELS, ROLES
+from kaowu.staffing.registry.services import ROLE_LABELS, ROLES
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The multipart envelope around the file; a request larger than this cannot hold an acceptable file.
@@ -33,8 +32,7 @@ ENVELOPE_BYTES = 64 * 1024
 def _run(form, call):
     """Call a service; put a refusal on the form. Returns the result (True for None), or None when refused."""
     try:
-        with transaction.atomic():
-            result = call()
+        result = call()  # every registry service is atomic itself
     except RuleViolation as exc:
         form.add_error(None, str(exc))
     except ValidationError as exc:
@@ -62,7 +60,7 @@ def _registry(request):
 # --- list, person ------------------------------------------------------------------------------
 
 @require_GET
-@role_required(*REGISTRY_ROLES)
+@role_required(*OFFICE_ROLES)
 def staff_list(request):
     get = request.GET
     filters = {key: get.get(key, "").strip() for key in ("role", "q", "registry", "active")}
@@ -100,13 +98,13 @@ def _detail(request, staff, *, status: int = 200, **forms):
 
 
 @require_GET
-@role_required(*REGISTRY_ROLES)
+@role_required(*OFFICE_ROLES)
 def staff_detail(request, staff_id: int):
     return _detail(request, _staff(request, staff_id))
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*REGISTRY_ROLES)
+@role_required(*OFFICE_ROLES)
 def staff_create(request):
     registry = _registry(request)
     form = StaffForm(request.POST or None, organisation=registry,
@@ -124,7 +122,7 @@ def staff_create(request):
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*REGISTRY_ROLES)
+@role_required(*OFFICE_ROLES)
 def staff_update(request, staff_id: int):
     staff = _staff(request, staff_id, edit=True)
     initial = {"name": staff.name, "id_number": staff.id_number, "phone": staff.phone, "employer": staff.employer,
@@ -145,7 +143,7 @@ def staff_update(request, staff_id: int):
 # --- cards, availability, training classes, relations (forms on the person page) ---------------
 
 @require_POST
-@role_required(*REGISTRY_ROLES)
+@role_required(*OFFICE_ROLES)
 def staff_card_add(request, staff_id: int):
     staff = _staff(request, staff_id, edit=True)
     form = CardForm(request.POST)
@@ -162,7 +160,7 @@ def staff_card_add(request, staff_id: int):
 
 
 @require_POST
-@role_required(*REGISTRY_ROLES)
+@role_required(*OFFICE_ROLES)
 def staff_card_remove(request, staff_id: int):
     staff = _staff(request, staff_id, edit=True)
     card_id = request.POST.get("card", "")
@@ -174,7 +172,7 @@ def staff_card_remove(request, staff_id: int):
 
 
 @require_POST
-@role_required(*REGISTRY_ROLES)
+@role_required(*OFFICE_ROLES)
 def staff_availability_set(request, staff_id: int):
     staff = _staff(request, staff_id, edit=True)
     form = AvailabilityForm(request.POST)
@@ -188,7 +186,7 @@ def staff_availability_set(request, staff_id: int):
 
 
 @require_POST
-@role_required(*REGISTRY_ROLES)
+@role_required(*OFFICE_ROLES)
 def staff_training_add(request, staff_id: int):
     staff = _staff(request, staff_id, edit=True)
     form = TrainingClassForm(request.POST, institutions=selectors.institutions_for_training(request.user))
@@ -204,7 +202,7 @@ def staff_training_add(request, staff_id: int):
 
 
 @require_POST
-@role_required(*REGISTRY_ROLES)
+@role_required(*OFFICE_ROLES)
 def staff_relation_add(request, staff_id: int):
     staff = _staff(request, staff_id, edit=True)
     form = RelationForm(request.POST)
@@ -220,7 +218,7 @@ def staff_relation_add(request, staff_id: int):
 
 
 @require_POST
-@role_required(*REGISTRY_ROLES)
+@role_required(*OFFICE_ROLES)
 def staff_relation_remove(request, staff_id: int):
     staff = _staff(request, staff_id, edit=True)
     relation_id = request.POST.get("relation", "")
@@ -243,7 +241,7 @@ def _upload_page(request, error: str = "", status: int = 200):
 
 
 @require_GET
-@role_required(*REGISTRY_ROLES)
+@role_required(*OFFICE_ROLES)
 def staff_import_template(request):
     registry = _registry(request)
     response = HttpResponse(registry_template_build(organisation=registry), content_type=XLSX)
@@ -253,7 +251,7 @@ def staff_import_template(request):
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*REGISTRY_ROLES)
+@role_required(*OFFICE_ROLES)
 def staff_import_upload(request):
     if request.method == "GET":
         return _upload_page(request)
@@ -283,7 +281,7 @@ def _token(request, token: str) -> dict:
 
 
 @require_GET
-@role_required(*REGISTRY_ROLES)
+@role_required(*OFFICE_ROLES)
 def staff_import_report(request, token: str):
     data = _token(request, token)
     registry = _registry(request)
@@ -297,7 +295,7 @@ def staff_import_report(request, token: str):
 
 
 @require_POST
-@role_required(*REGISTRY_ROLES)
+@role_required(*OFFICE_ROLES)
 def staff_import_confirm(request, token: str):
     data = _token(request, token)
     try:
@@ -308,7 +306,6 @@ def staff_import_confirm(request, token: str):
         return redirect("staff_import_report", token=token)
     except PermissionRefused as exc:
         raise PermissionDenied(exc.message) from exc
-    default_storage.delete(data["f"])  # the file holds ID numbers: keep it no longer than the import needs
     messages.success(request, f"导入完成：新登记人员{report.people_new}人，已有人员{report.people_existing}人"
                               f"（其中补充角色{report.people_updated}人），新增考评员证{report.cards_new}本，"
                               f"已登记的考评员证{report.cards_existing}本未重复导入。")
