@@ -13,13 +13,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from kaowu.accounts.models import Organisation, Role, User
+from kaowu.accounts.roles import is_institution_staff, is_institution_staff_of, is_reviewing_center_of
 from kaowu.plans.models import Plan
 from kaowu.staffing.models import DispatchAssignment, Handover, LeakReport, PaperPackage, StaffMember
-
-CENTER_ROLES = (Role.CITY_REVIEWER, Role.PROVINCE_ADMIN)
-INSTITUTION_ROLES = (Role.INSTITUTION_ADMIN, Role.INSTITUTION_CLERK)
-# Every role but the candidate's may open custody pages; scoping decides what each one sees.
-CUSTODY_VIEWERS = tuple(role for role in Role.values if role != Role.CANDIDATE)
 
 # The chain, in order (Handover.Stage is declared in this order).
 STAGES: list[str] = list(Handover.Stage.values)
@@ -45,24 +41,16 @@ def staff_member_of(user: User) -> StaffMember | None:
         return None
 
 
-def is_center_staff(user: User, plan: Plan) -> bool:
-    """The reviewing center's reviewers, or the province admin."""
-    if not user.is_authenticated:
-        return False
-    if user.role == Role.PROVINCE_ADMIN:
-        return True
-    return user.role == Role.CITY_REVIEWER and user.organisation_id == plan.reviewing_center_id
-
-
-def is_institution_staff(user: User, plan: Plan) -> bool:
-    return user.is_authenticated and user.role in INSTITUTION_ROLES and user.organisation_id == plan.institution_id
+def is_plan_staff(user: User, plan: Plan) -> bool:
+    """The center that reviews the plan (or the province), or the staff of its institution."""
+    return is_reviewing_center_of(user, plan.reviewing_center) or is_institution_staff_of(user, plan.institution_id)
 
 
 def may_record_handover(user: User, package: PaperPackage, *, giver: StaffMember | None = None,
                         receiver: StaffMember | None = None) -> bool:
     """Center or institution staff of the plan, or one of the two parties of the handover."""
     plan = package.session.plan
-    if is_center_staff(user, plan) or is_institution_staff(user, plan):
+    if is_plan_staff(user, plan):
         return True
     member = staff_member_of(user)
     return member is not None and member.pk in {getattr(giver, "pk", None), getattr(receiver, "pk", None)}
@@ -91,7 +79,7 @@ def packages_visible_to(user: User) -> QuerySet[PaperPackage]:
     condition = Q(pk__in=[])
     if user.role == Role.CITY_REVIEWER and user.organisation_id:
         condition |= Q(session__plan__reviewing_center_id=user.organisation_id)
-    if user.role in INSTITUTION_ROLES and user.organisation_id:
+    if is_institution_staff(user) and user.organisation_id:
         condition |= Q(session__plan__institution_id=user.organisation_id)
     member = staff_member_of(user)
     if member is not None:
@@ -107,7 +95,7 @@ def custody_plan_get_for_user(*, user: User, plan_id: int) -> Plan:
     """A plan whose custody the user may see: its center, its institution's staff, or someone in the
     chain of one of its packages."""
     plan = get_object_or_404(Plan.objects.select_related("institution", "reviewing_center"), pk=plan_id)
-    if is_center_staff(user, plan) or is_institution_staff(user, plan):
+    if is_plan_staff(user, plan):
         return plan
     if packages_visible_to(user).filter(session__plan=plan).exists():
         return plan
@@ -126,7 +114,7 @@ def custody_plans(user: User) -> QuerySet[Plan]:
     if user.role == Role.CITY_REVIEWER:
         condition |= Q(reviewing_center_id=user.organisation_id, status__in=[
             Plan.Status.APPROVED, Plan.Status.REGISTRATION_OPEN, Plan.Status.REGISTRATION_CLOSED])
-    elif user.role in INSTITUTION_ROLES:
+    elif is_institution_staff(user):
         condition |= Q(institution_id=user.organisation_id, status__in=[
             Plan.Status.APPROVED, Plan.Status.REGISTRATION_OPEN, Plan.Status.REGISTRATION_CLOSED])
     return plans.filter(condition).order_by("-created_at")

@@ -13,10 +13,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from kaowu.accounts.models import User
+from kaowu.accounts.roles import require_reviewing_center_of
 from kaowu.core.errors import PermissionRefused, RuleViolation
 from kaowu.core.services import audit_record
+from kaowu.core.workflow import transition_check
 from kaowu.plans.models import Session
 from kaowu.sites.models import Room
+from kaowu.staffing.audit import StaffingAction
 from kaowu.staffing.custody.selectors import (
     OUTBOUND,
     RECEIVER_KIND,
@@ -24,7 +27,6 @@ from kaowu.staffing.custody.selectors import (
     expected_count,
     expected_seal,
     handovers_of,
-    is_center_staff,
     may_record_handover,
     package_next_stage,
     packages_visible_to,
@@ -40,13 +42,41 @@ def _snapshot(package: PaperPackage) -> dict:
     return {"status": package.status, "holder": package.holder_id, "holder_name": package.holder.name}
 
 
+# A package leaves its custodian sealed, travels the chain and comes back; a suspected leak halts it
+# wherever it is, even back with its custodian, and a halted package stays halted (R-CQ-9).
+PAPER_PACKAGE_TRANSITIONS: dict[str, frozenset[str]] = {
+    PaperPackage.Status.SEALED: frozenset({PaperPackage.Status.IN_TRANSIT, PaperPackage.Status.HALTED}),
+    PaperPackage.Status.IN_TRANSIT: frozenset({PaperPackage.Status.RETURNED, PaperPackage.Status.HALTED}),
+    PaperPackage.Status.RETURNED: frozenset({PaperPackage.Status.HALTED}),
+    PaperPackage.Status.HALTED: frozenset(),
+}
+PAPER_PACKAGE_ACTIONS = {
+    PaperPackage.Status.IN_TRANSIT: StaffingAction.PACKAGE_ISSUE,
+    PaperPackage.Status.RETURNED: StaffingAction.PACKAGE_RETURN,
+    PaperPackage.Status.HALTED: StaffingAction.PACKAGE_HALT,
+}
+
+
+def paper_package_transition(*, package: PaperPackage, to: str, by: User, reason: str = "") -> PaperPackage:
+    """Move a (locked) package to `to`. The handover or the leak report that moves it writes its own event
+    beside this one. Filed under the plan's reviewing center. The caller is atomic."""
+    transition_check(table=PAPER_PACKAGE_TRANSITIONS, status=PaperPackage.Status, current=package.status, to=to,
+                     noun="试卷袋")
+    before = package.status
+    package.status = to
+    package.save(update_fields=["status", "updated_at"])
+    audit_record(action=PAPER_PACKAGE_ACTIONS[to], actor=by, target=package, before={"status": before},
+                 after={"status": to, **({"reason": reason} if reason else {})},
+                 organisation_id=package.session.plan.reviewing_center_id)
+    return package
+
+
 @transaction.atomic
 def package_register(*, session: Session, room: Room | None, number: str, paper_count: int, seal_number: str,
                      custodian: StaffMember, by: User) -> PaperPackage:
     """Register a sealed package for a session; its custodian holds it until it is issued."""
     plan = session.plan
-    if not is_center_staff(by, plan):
-        raise PermissionRefused("只有审核该计划的中心可以登记试卷袋")
+    require_reviewing_center_of(by, plan.reviewing_center, "只有审核该计划的中心可以登记试卷袋")
     number, seal_number = (number or "").strip(), (seal_number or "").strip()
     errors: dict[str, str] = {}
     if not number:
@@ -69,7 +99,7 @@ def package_register(*, session: Session, room: Room | None, number: str, paper_
         session=session, room=room, number=number, paper_count=paper_count, seal_number=seal_number,
         status=PaperPackage.Status.SEALED, custodian=custodian, holder=custodian, created_by=by,
     )
-    audit_record(action="custody.package_register", actor=by, target=package, after={
+    audit_record(action=StaffingAction.PACKAGE_REGISTER, actor=by, target=package, after={
         "session": session.pk, "room": room.pk if room else None, "number": number, "paper_count": paper_count,
         "seal_number": seal_number, "custodian": custodian.pk, "custodian_name": custodian.name,
     })
@@ -171,14 +201,14 @@ def handover_record(*, package: PaperPackage, stage: str, giver: StaffMember, re
         note=note,
     )
     package.holder = receiver
+    package.save(update_fields=["holder", "updated_at"])
     if stage == Handover.Stage.RETURN:
         # A halted package stays halted after it is back: a leaked paper is not used (R-CQ-9).
         if not halted:
-            package.status = PaperPackage.Status.RETURNED
+            paper_package_transition(package=package, to=PaperPackage.Status.RETURNED, by=by, reason=stage_label)
     elif package.status == PaperPackage.Status.SEALED:
-        package.status = PaperPackage.Status.IN_TRANSIT
-    package.save(update_fields=["holder", "status", "updated_at"])
-    audit_record(action="custody.handover", actor=by, target=package, before=before, after={
+        paper_package_transition(package=package, to=PaperPackage.Status.IN_TRANSIT, by=by, reason=stage_label)
+    audit_record(action=StaffingAction.HANDOVER, actor=by, target=package, before=before, after={
         **_snapshot(package), "handover": handover.pk, "stage": stage, "giver": giver.pk, "receiver": receiver.pk,
         "at": at.isoformat(), "count": count, "seal_intact": seal_intact, "seal_number": seal_number,
     })
@@ -198,10 +228,10 @@ def leak_report(*, package: PaperPackage, description: str, by: User) -> LeakRep
     before = _snapshot(package)
     report = LeakReport.objects.create(package=package, reported_by=by, reported_at=timezone.now(),
                                        description=description)
-    package.status = PaperPackage.Status.HALTED
-    package.save(update_fields=["status", "updated_at"])
+    if package.status != PaperPackage.Status.HALTED:  # a second report finds it halted already
+        paper_package_transition(package=package, to=PaperPackage.Status.HALTED, by=by, reason="疑似泄密")
     # Filed under the reviewing center, whose audit list is where it is looked for.
-    audit_record(action="custody.leak_report", actor=by, target=package, before=before,
+    audit_record(action=StaffingAction.LEAK_REPORT, actor=by, target=package, before=before,
                  after={**_snapshot(package), "report": report.pk, "description": description},
                  organisation=package.session.plan.reviewing_center)
     return report
@@ -213,8 +243,7 @@ def leak_resolve(*, report: LeakReport, resolution: str, by: User) -> LeakReport
     report = (LeakReport.objects.select_for_update(of=("self",))
               .select_related("package__session__plan").get(pk=report.pk))
     plan = report.package.session.plan
-    if not is_center_staff(by, plan):
-        raise PermissionRefused("只有审核该计划的中心可以处理泄密报告")
+    require_reviewing_center_of(by, plan.reviewing_center, "只有审核该计划的中心可以处理泄密报告")
     if report.resolved_at is not None:
         raise ValidationError("该泄密报告已处理")
     resolution = (resolution or "").strip()
@@ -223,7 +252,7 @@ def leak_resolve(*, report: LeakReport, resolution: str, by: User) -> LeakReport
     report.resolved_at = timezone.now()
     report.resolution = resolution
     report.save(update_fields=["resolved_at", "resolution", "updated_at"])
-    audit_record(action="custody.leak_resolve", actor=by, target=report.package, before={"report": report.pk},
+    audit_record(action=StaffingAction.LEAK_RESOLVE, actor=by, target=report.package, before={"report": report.pk},
                  after={"report": report.pk, "resolution": resolution, "status": report.package.status},
                  organisation=plan.reviewing_center)
     return report

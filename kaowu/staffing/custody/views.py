@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from kaowu.accounts.roles import EXAM_STAFF_ROLES, OFFICE_ROLES, is_reviewing_center_of
 from kaowu.core.actions import service_action
 from kaowu.core.downloads import private_download
 from kaowu.core.errors import PermissionRefused, RuleViolation
@@ -17,7 +18,8 @@ from kaowu.staffing.custody.documents import custody_chain_pdf
 from kaowu.staffing.custody.forms import HandoverForm, LeakReportForm, LeakResolveForm, PackageRegisterForm
 from kaowu.staffing.models import Handover
 
-VIEWERS = selectors.CUSTODY_VIEWERS
+# Every role but the candidate's may open custody pages; scoping decides what each one sees.
+VIEWERS = (*OFFICE_ROLES, *EXAM_STAFF_ROLES)
 
 
 @role_required(*VIEWERS)
@@ -34,14 +36,14 @@ def custody_plan(request, plan_id: int):
     return render(request, "staffing/custody/plan.html", {
         "plan": plan, "rows": selectors.plan_packages(user=request.user, plan=plan),
         "leaks": selectors.open_leak_reports(user=request.user, plan=plan),
-        "can_register": selectors.is_center_staff(request.user, plan),
+        "can_register": is_reviewing_center_of(request.user, plan.reviewing_center),
     })
 
 
 @role_required(*VIEWERS)
 def custody_package_register(request, plan_id: int):
     plan = selectors.custody_plan_get_for_user(user=request.user, plan_id=plan_id)
-    if not selectors.is_center_staff(request.user, plan):
+    if not is_reviewing_center_of(request.user, plan.reviewing_center):
         raise PermissionDenied("只有审核该计划的中心可以登记试卷袋")
     form = PackageRegisterForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
@@ -72,7 +74,7 @@ def _package_page(request, package, *, handover_form=None, leak_form=None, statu
             initial["seal_number"] = seal or ""
         handover_form = HandoverForm(package=package, next_stage=next_stage, initial=initial)
     leaks = selectors.package_leak_reports(package)
-    is_center = selectors.is_center_staff(request.user, plan)
+    is_center = is_reviewing_center_of(request.user, plan.reviewing_center)
     return render(request, "staffing/custody/package.html", {
         "package": package, "plan": plan, "handovers": handovers, "leaks": leaks,
         "open_leaks": [report for report in leaks if report.resolved_at is None],

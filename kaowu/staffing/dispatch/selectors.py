@@ -12,8 +12,6 @@ from kaowu.staffing.dispatch.services import can_dispatch
 from kaowu.staffing.models import DispatchAssignment, DispatchRun, StaffMember
 from kaowu.staffing.needs import LIVE_ASSIGNMENT, staff_pool
 
-DISPATCH_ROLES = {Role.PROVINCE_ADMIN, Role.CITY_REVIEWER}
-
 
 def dispatch_plans_visible_to(user: User) -> QuerySet[Plan]:
     """Plans the user's center dispatches for: those filed with it; the province sees all."""

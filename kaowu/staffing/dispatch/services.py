@@ -8,12 +8,16 @@ from dataclasses import replace
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from kaowu.accounts.models import Role, User
+from kaowu.accounts.models import User
+from kaowu.accounts.roles import is_reviewing_center_of
 from kaowu.core.errors import PermissionRefused, RuleViolation
-from kaowu.core.services import audit_record
+from kaowu.core.services import AuditRow, audit_record, audit_record_many
+from kaowu.core.workflow import transition_check
 from kaowu.plans.models import Plan
+from kaowu.staffing.audit import StaffingAction
 from kaowu.staffing.models import DispatchAssignment, DispatchRun, StaffMember
 from kaowu.staffing.needs import (
     LIVE_ASSIGNMENT,
@@ -45,9 +49,7 @@ def _json_safe(value):
 
 def can_dispatch(user: User, plan: Plan) -> bool:
     """The center the plan is filed with dispatches for it (R-FJ-8); the province may too."""
-    if user.role == Role.PROVINCE_ADMIN:
-        return True
-    return user.role == Role.CITY_REVIEWER and plan.reviewing_center_id == user.organisation_id
+    return is_reviewing_center_of(user, plan.reviewing_center)
 
 
 def _require_center(by: User, plan: Plan) -> None:
@@ -58,6 +60,113 @@ def _require_center(by: User, plan: Plan) -> None:
 def _run_record(run: DispatchRun) -> dict:
     return {"status": run.status, "objective": run.objective, "gap": run.gap,
             "assignments": run.assignments.filter(status__in=LIVE_ASSIGNMENT).count()}
+
+
+# --- the workflows ------------------------------------------------------------------------------------
+
+# A run is written with the solver's outcome (proposed, or infeasible when posts stay short); the center
+# publishes a proposal; a new proposal supersedes the open ones, a publication the published one.
+DISPATCH_RUN_TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.RUNNING: frozenset({Status.PROPOSED, Status.INFEASIBLE, Status.FAILED}),
+    Status.PROPOSED: frozenset({Status.PUBLISHED, Status.SUPERSEDED}),
+    Status.INFEASIBLE: frozenset({Status.SUPERSEDED}),
+    Status.FAILED: frozenset(),
+    Status.PUBLISHED: frozenset({Status.SUPERSEDED}),
+    Status.SUPERSEDED: frozenset(),
+}
+DISPATCH_RUN_ACTIONS = {
+    Status.PROPOSED: StaffingAction.DISPATCH_GENERATE,
+    Status.INFEASIBLE: StaffingAction.DISPATCH_GENERATE,
+    Status.FAILED: StaffingAction.DISPATCH_GENERATE,
+    Status.PUBLISHED: StaffingAction.DISPATCH_PUBLISH,
+    Status.SUPERSEDED: StaffingAction.DISPATCH_SUPERSEDE,
+}
+
+
+def dispatch_run_transition(*, run: DispatchRun, to: str, by: User, reason: str = "") -> DispatchRun:
+    """Move a (locked) run to `to`: a publication stamps who and when. The caller is atomic."""
+    transition_check(table=DISPATCH_RUN_TRANSITIONS, status=Status, current=run.status, to=to, noun="派遣方案")
+    before = run.status
+    run.status = to
+    fields = ["status", "updated_at"]
+    if to == Status.PUBLISHED:
+        run.published_at, run.published_by = timezone.now(), by
+        fields = ["status", "published_at", "published_by", "updated_at"]
+    run.save(update_fields=fields)
+    if to == Status.PUBLISHED:
+        after = _run_record(run)
+    else:
+        after = {"status": to, **({"reason": reason} if reason else {})}
+    audit_record(action=DISPATCH_RUN_ACTIONS[to], actor=by, target=run, organisation_id=run.center_id,
+                 before=None if to == Status.PUBLISHED else {"status": before}, after=after)
+    return run
+
+
+# A person confirms or declines what they were sent to; the center withdraws an assignment when it puts
+# someone else in the place or publishes another dispatch. Declined and withdrawn are final.
+DISPATCH_ASSIGNMENT_TRANSITIONS: dict[str, frozenset[str]] = {
+    AStatus.PROPOSED: frozenset({AStatus.CONFIRMED, AStatus.DECLINED, AStatus.WITHDRAWN}),
+    AStatus.CONFIRMED: frozenset({AStatus.DECLINED, AStatus.WITHDRAWN}),
+    AStatus.DECLINED: frozenset(),
+    AStatus.WITHDRAWN: frozenset(),
+}
+DISPATCH_ASSIGNMENT_ACTIONS = {
+    AStatus.CONFIRMED: StaffingAction.ASSIGNMENT_CONFIRM,
+    AStatus.DECLINED: StaffingAction.ASSIGNMENT_DECLINE,
+    AStatus.WITHDRAWN: StaffingAction.ASSIGNMENT_WITHDRAW,
+}
+
+
+def _assignment_move(assignment: DispatchAssignment, *, to: str, reason: str, now) -> list[str]:
+    """Check the move and set the fields it implies; returns the fields to save."""
+    transition_check(table=DISPATCH_ASSIGNMENT_TRANSITIONS, status=AStatus, current=assignment.status, to=to,
+                     noun="派遣安排")
+    assignment.status = to
+    if to == AStatus.WITHDRAWN:
+        return ["status", "updated_at"]
+    assignment.decided_at = now
+    if to == AStatus.DECLINED:
+        assignment.decline_reason = reason
+        return ["status", "decided_at", "decline_reason", "updated_at"]
+    return ["status", "decided_at", "updated_at"]
+
+
+def _assignment_after(assignment: DispatchAssignment, to: str, reason: str) -> dict:
+    after = {"post": assignment.post_id}
+    if to == AStatus.DECLINED:
+        after["reason"] = reason
+    elif to == AStatus.WITHDRAWN:
+        after |= {"staff": assignment.staff_id, **({"reason": reason} if reason else {})}
+    return after
+
+
+def dispatch_assignment_transition(*, assignment: DispatchAssignment, to: str, by: User | None,
+                                   reason: str = "") -> DispatchAssignment:
+    """Move a (locked) assignment to `to`: a confirmation or a decline stamps when, a decline keeps its
+    reason. The caller is atomic."""
+    fields = _assignment_move(assignment, to=to, reason=reason, now=timezone.now())
+    assignment.save(update_fields=fields)
+    audit_record(action=DISPATCH_ASSIGNMENT_ACTIONS[to], actor=by, target=assignment,
+                 organisation_id=assignment.run.center_id, after=_assignment_after(assignment, to, reason))
+    return assignment
+
+
+def dispatch_assignments_transition(*, assignments: QuerySet[DispatchAssignment], to: str, by: User | None,
+                                    reason: str = "") -> int:
+    """Move many assignments at once (the live ones of a superseded run) in one update, one audit event
+    each, as `dispatch_assignment_transition` would one by one. The caller is atomic. Returns how many."""
+    rows = list(assignments.select_for_update(of=("self",)).select_related("run").order_by("pk"))
+    if not rows:
+        return 0
+    now = timezone.now()
+    for assignment in rows:  # each checked against the table; they all take the same values
+        fields = _assignment_move(assignment, to=to, reason=reason, now=now)
+    DispatchAssignment.objects.filter(pk__in=[a.pk for a in rows]).update(
+        **{field: getattr(rows[0], field) for field in fields if field != "updated_at"}, updated_at=now)
+    return audit_record_many(
+        action=DISPATCH_ASSIGNMENT_ACTIONS[to], actor=by, model=DispatchAssignment,
+        rows=[AuditRow(object_id=a.pk, object_repr=str(a), after=_assignment_after(a, to, reason),
+                       organisation_id=a.run.center_id) for a in rows])
 
 
 def dispatch_generate(*, plan: Plan, by: User, time_limit: float = TIME_LIMIT_SECONDS) -> DispatchRun:
@@ -73,8 +182,7 @@ def dispatch_generate(*, plan: Plan, by: User, time_limit: float = TIME_LIMIT_SE
     with transaction.atomic():
         for old in DispatchRun.objects.select_for_update().filter(plan=plan, status__in=(Status.PROPOSED,
                                                                                          Status.INFEASIBLE)):
-            old.status = Status.SUPERSEDED
-            old.save(update_fields=["status", "updated_at"])
+            dispatch_run_transition(run=old, to=Status.SUPERSEDED, by=by, reason="已生成新的派遣方案")
         run = DispatchRun.objects.create(
             plan=plan, center=plan.reviewing_center or by.organisation, started_by=by, started_at=started_at,
             finished_at=timezone.now(), solver_status=result.status, objective=result.objective,
@@ -90,7 +198,7 @@ def dispatch_generate(*, plan: Plan, by: User, time_limit: float = TIME_LIMIT_SE
         )
         if result.ok:
             _assignments_create(run, data.post_places, result.placements)
-        audit_record(action="dispatch.generate", actor=by, target=run, organisation=run.center,
+        audit_record(action=StaffingAction.DISPATCH_GENERATE, actor=by, target=run, organisation=run.center,
                      after=_run_record(run) | {"plan": plan.pk, "shortages": len(result.shortages)})
     return run
 
@@ -157,13 +265,13 @@ def assignment_replace(*, assignment: DispatchAssignment, staff: StaffMember, by
     if found:
         _refuse(found)
     before = {"staff": assignment.staff_id, "name": assignment.staff.name}
-    assignment.status = AStatus.WITHDRAWN
-    assignment.save(update_fields=["status", "updated_at"])
+    assignment.run = run
+    dispatch_assignment_transition(assignment=assignment, to=AStatus.WITHDRAWN, by=by, reason=f"调整为{staff.name}")
     new = DispatchAssignment.objects.create(
         run=run, staff=staff, post_id=assignment.post_id, post_label=assignment.post_label, role=assignment.role,
         leader=assignment.leader, date=assignment.date, session_id=assignment.session_id,
         room_id=assignment.room_id, site_id=assignment.site_id, manual=True)
-    audit_record(action="dispatch.assignment_replace", actor=by, target=new, organisation=run.center,
+    audit_record(action=StaffingAction.ASSIGNMENT_REPLACE, actor=by, target=new, organisation=run.center,
                  before=before, after={"staff": staff.pk, "name": staff.name, "post": assignment.post_id})
     return new
 
@@ -180,13 +288,10 @@ def dispatch_publish(*, run: DispatchRun, by: User) -> DispatchRun:
     if found:
         _refuse(found)
     for old in DispatchRun.objects.select_for_update().filter(plan=run.plan, status=Status.PUBLISHED):
-        old.status = Status.SUPERSEDED
-        old.save(update_fields=["status", "updated_at"])
-        _live(old).update(status=AStatus.WITHDRAWN, updated_at=timezone.now())
-    run.status, run.published_at, run.published_by = Status.PUBLISHED, timezone.now(), by
-    run.save(update_fields=["status", "published_at", "published_by", "updated_at"])
-    audit_record(action="dispatch.publish", actor=by, target=run, organisation=run.center, after=_run_record(run))
-    return run
+        dispatch_run_transition(run=old, to=Status.SUPERSEDED, by=by, reason="已发布新的派遣方案")
+        dispatch_assignments_transition(assignments=_live(old), to=AStatus.WITHDRAWN, by=by,
+                                        reason="已发布新的派遣方案")
+    return dispatch_run_transition(run=run, to=Status.PUBLISHED, by=by)
 
 
 def _require_own(by: User, assignment: DispatchAssignment) -> None:
@@ -202,11 +307,7 @@ def assignment_confirm(*, assignment: DispatchAssignment, by: User) -> DispatchA
     _require_own(by, assignment)
     if assignment.status != AStatus.PROPOSED:
         raise ValidationError(f"该安排当前为“{assignment.get_status_display()}”，不能确认")
-    assignment.status, assignment.decided_at = AStatus.CONFIRMED, timezone.now()
-    assignment.save(update_fields=["status", "decided_at", "updated_at"])
-    audit_record(action="dispatch.assignment_confirm", actor=by, target=assignment,
-                 organisation_id=assignment.run.center_id, after={"post": assignment.post_id})
-    return assignment
+    return dispatch_assignment_transition(assignment=assignment, to=AStatus.CONFIRMED, by=by)
 
 
 def assignment_decline(*, assignment: DispatchAssignment, by: User, reason: str) -> list[DispatchAssignment]:
@@ -220,10 +321,7 @@ def assignment_decline(*, assignment: DispatchAssignment, by: User, reason: str)
         _require_own(by, locked)
         if locked.status not in LIVE_ASSIGNMENT:
             raise ValidationError(f"该安排当前为“{locked.get_status_display()}”，不能谢绝")
-        locked.status, locked.decided_at, locked.decline_reason = AStatus.DECLINED, timezone.now(), reason.strip()
-        locked.save(update_fields=["status", "decided_at", "decline_reason", "updated_at"])
-        audit_record(action="dispatch.assignment_decline", actor=by, target=locked,
-                     organisation_id=locked.run.center_id, after={"post": locked.post_id, "reason": reason.strip()})
+        dispatch_assignment_transition(assignment=locked, to=AStatus.DECLINED, by=by, reason=reason.strip())
     return dispatch_refill(run=locked.run, by=by)
 
 
@@ -247,7 +345,7 @@ def dispatch_refill(*, run: DispatchRun, by: User | None) -> list[DispatchAssign
         # kept assignments themselves break a rule now. The center sees why and edits by hand.
         with transaction.atomic():
             DispatchRun.objects.filter(pk=run.pk).update(error=str(exc)[:2000], updated_at=timezone.now())
-            audit_record(action="dispatch.refill_failed", actor=by, target=run, organisation_id=run.center_id,
+            audit_record(action=StaffingAction.REFILL_FAILED, actor=by, target=run, organisation_id=run.center_id,
                          after={"error": str(exc)[:500]})
         return []
     with transaction.atomic():
@@ -258,7 +356,7 @@ def dispatch_refill(*, run: DispatchRun, by: User | None) -> list[DispatchAssign
                               "excluded": s.excluded, "message": s.message, "rule_id": s.rule_id}
                              for s in result.shortages]
             run.save(update_fields=["shortages", "updated_at"])
-            audit_record(action="dispatch.refill_short", actor=by, target=run, organisation=run.center,
+            audit_record(action=StaffingAction.REFILL_SHORT, actor=by, target=run, organisation=run.center,
                          after={"shortages": len(run.shortages)})
             return []
         new = [p for p in result.placements if (p.post_id, p.staff_id) not in fixed_keys]
@@ -266,6 +364,12 @@ def dispatch_refill(*, run: DispatchRun, by: User | None) -> list[DispatchAssign
         created = _assignments_create(run, data.post_places, [replace(p) for p in new])
         run.shortages = []
         run.save(update_fields=["shortages", "updated_at"])
-        audit_record(action="dispatch.refill", actor=by, target=run, organisation=run.center,
+        audit_record(action=StaffingAction.REFILL, actor=by, target=run, organisation=run.center,
                      after={"new": [(p.post_id, p.staff_id) for p in new]})
         return created
+
+
+def dispatch_letter_record(*, run: DispatchRun, by: User, letter: str, rows: int) -> None:
+    """Who downloaded which dispatch letter (they name the people and where they go)."""
+    audit_record(action=StaffingAction.LETTER_DOWNLOAD, actor=by, target=run, organisation_id=run.center_id,
+                 after={"letter": letter, "rows": rows})

@@ -6,27 +6,23 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from kaowu.accounts.models import Role
+from kaowu.accounts.roles import CENTER_STAFF_ROLES, EXAM_STAFF_ROLES, INSTITUTION_STAFF_ROLES
 from kaowu.core.actions import service_action
 from kaowu.core.downloads import private_download
 from kaowu.core.permissions import role_required
-from kaowu.core.services import audit_record
 from kaowu.staffing.dispatch import selectors, services
 from kaowu.staffing.dispatch.documents import dispatch_letter_person_pdf, dispatch_letter_site_pdf
 from kaowu.staffing.models import DispatchRun
 
-CENTER_ROLES = tuple(selectors.DISPATCH_ROLES)
-STAFF_ROLES = (Role.ASSESSOR, Role.SUPERVISOR, Role.INVIGILATOR, Role.INSTITUTION_ADMIN, Role.INSTITUTION_CLERK)
-
 
 @require_GET
-@role_required(*CENTER_ROLES)
+@role_required(*CENTER_STAFF_ROLES)
 def dispatch_list(request):
     return render(request, "staffing/dispatch/list.html", {"rows": selectors.dispatch_plan_list(user=request.user)})
 
 
 @require_GET
-@role_required(*CENTER_ROLES)
+@role_required(*CENTER_STAFF_ROLES)
 def dispatch_plan(request, plan_id: int):
     plan = selectors.dispatch_plan_get_for_user(user=request.user, plan_id=plan_id)
     run = selectors.dispatch_run_current(plan)
@@ -41,7 +37,7 @@ def dispatch_plan(request, plan_id: int):
 
 
 @require_POST
-@role_required(*CENTER_ROLES)
+@role_required(*CENTER_STAFF_ROLES)
 def dispatch_generate_view(request, plan_id: int):
     plan = selectors.dispatch_plan_get_for_user(user=request.user, plan_id=plan_id)
     service_action(request, lambda: services.dispatch_generate(plan=plan, by=request.user), "已生成派遣方案")
@@ -49,7 +45,7 @@ def dispatch_generate_view(request, plan_id: int):
 
 
 @require_POST
-@role_required(*CENTER_ROLES)
+@role_required(*CENTER_STAFF_ROLES)
 def dispatch_publish_view(request, run_id: int):
     run = selectors.dispatch_run_get_for_user(user=request.user, run_id=run_id)
     service_action(request, lambda: services.dispatch_publish(run=run, by=request.user),
@@ -58,7 +54,7 @@ def dispatch_publish_view(request, run_id: int):
 
 
 @require_POST
-@role_required(*CENTER_ROLES)
+@role_required(*CENTER_STAFF_ROLES)
 def assignment_replace_view(request, assignment_id: int):
     assignment = selectors.dispatch_assignment_get_for_user(user=request.user, assignment_id=assignment_id)
     staff = selectors.replacement_get(assignment.run, assignment.role, request.POST.get("staff"))
@@ -72,13 +68,13 @@ def assignment_replace_view(request, assignment_id: int):
 
 
 def _letter_response(request, run: DispatchRun, rows, data: bytes, filename: str, what: str):
-    audit_record(action="dispatch.letter_download", actor=request.user, target=run,
-                 organisation_id=run.center_id, after={"letter": what, "rows": len(rows)})
+    # A letter names people and where they go: its download is audited, so it is a POST.
+    services.dispatch_letter_record(run=run, by=request.user, letter=what, rows=len(rows))
     return private_download(data, filename=filename)
 
 
-@require_GET
-@role_required(*CENTER_ROLES)
+@require_POST
+@role_required(*CENTER_STAFF_ROLES)
 def letter_person(request, run_id: int, staff_id: int):
     run = selectors.dispatch_run_get_for_user(user=request.user, run_id=run_id)
     rows = selectors.letter_assignments(run, staff_id=staff_id)
@@ -89,8 +85,8 @@ def letter_person(request, run_id: int, staff_id: int):
     return _letter_response(request, run, rows, data, f"派遣表-{person.name}-{run.plan.name}.pdf", f"staff:{staff_id}")
 
 
-@require_GET
-@role_required(*CENTER_ROLES)
+@require_POST
+@role_required(*CENTER_STAFF_ROLES)
 def letter_site(request, run_id: int, site_id: int):
     run = selectors.dispatch_run_get_for_user(user=request.user, run_id=run_id)
     rows = selectors.letter_assignments(run, site_id=site_id)
@@ -100,14 +96,14 @@ def letter_site(request, run_id: int, site_id: int):
 
 
 @require_GET
-@role_required(*STAFF_ROLES)
+@role_required(*EXAM_STAFF_ROLES, *INSTITUTION_STAFF_ROLES)
 def my_assignments(request):
     rows = list(selectors.assignments_of(request.user))
     return render(request, "staffing/dispatch/mine.html", {"rows": rows})
 
 
 @require_POST
-@role_required(*STAFF_ROLES)
+@role_required(*EXAM_STAFF_ROLES, *INSTITUTION_STAFF_ROLES)
 def my_assignment_confirm(request, assignment_id: int):
     assignment = selectors.assignment_get_own(user=request.user, assignment_id=assignment_id)
     service_action(request, lambda: services.assignment_confirm(assignment=assignment, by=request.user),
@@ -116,7 +112,7 @@ def my_assignment_confirm(request, assignment_id: int):
 
 
 @require_POST
-@role_required(*STAFF_ROLES)
+@role_required(*EXAM_STAFF_ROLES, *INSTITUTION_STAFF_ROLES)
 def my_assignment_decline(request, assignment_id: int):
     assignment = selectors.assignment_get_own(user=request.user, assignment_id=assignment_id)
     service_action(request, lambda: services.assignment_decline(
@@ -125,8 +121,8 @@ def my_assignment_decline(request, assignment_id: int):
     return redirect("my_assignments")
 
 
-@require_GET
-@role_required(*STAFF_ROLES)
+@require_POST
+@role_required(*EXAM_STAFF_ROLES, *INSTITUTION_STAFF_ROLES)
 def my_letter(request, run_id: int):
     rows = [a for a in selectors.assignments_of(request.user) if a.run_id == run_id]
     if not rows:

@@ -26,8 +26,8 @@ def center_urls(world) -> list[tuple[str, str]]:
         ("get", f"/staffing/dispatch/plans/{world.plan.pk}/"),
         ("post", f"/staffing/dispatch/plans/{world.plan.pk}/generate/"),
         ("post", f"/staffing/dispatch/runs/{run.pk}/publish/"),
-        ("get", f"/staffing/dispatch/runs/{run.pk}/letters/staff/{a.staff_id}/"),
-        ("get", f"/staffing/dispatch/runs/{run.pk}/letters/sites/{world.exam.site.pk}/"),
+        ("post", f"/staffing/dispatch/runs/{run.pk}/letters/staff/{a.staff_id}/"),
+        ("post", f"/staffing/dispatch/runs/{run.pk}/letters/sites/{world.exam.site.pk}/"),
         ("post", f"/staffing/dispatch/assignments/{a.pk}/replace/"),
     ]
 
@@ -68,4 +68,17 @@ def test_an_assessor_cannot_confirm_decline_or_download_someone_elses_assignment
     assert other.status == DispatchAssignment.Status.PROPOSED
     mine = published.run.assignments.filter(staff__user=assessor)
     expected = 200 if mine.exists() else 404
-    assert client.get(f"/staffing/dispatch/mine/letters/{published.run.pk}/").status_code == expected
+    assert client.post(f"/staffing/dispatch/mine/letters/{published.run.pk}/").status_code == expected
+
+
+def test_a_letter_is_downloaded_by_post_and_the_download_is_audited(published, chengdu_reviewer, login):
+    from kaowu.core.models import AuditEvent
+
+    client = login(chengdu_reviewer)
+    url = f"/staffing/dispatch/runs/{published.run.pk}/letters/staff/{published.assignment.staff_id}/"
+    assert client.get(url).status_code == 405  # a GET never writes
+    assert not AuditEvent.objects.filter(action="dispatch.letter_download").exists()
+    response = client.post(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    event = AuditEvent.objects.get(action="dispatch.letter_download")
+    assert event.after == {"letter": f"staff:{published.assignment.staff_id}", "rows": 1}
