@@ -79,7 +79,7 @@ def test_center_generates_edits_and_publishes_then_the_assessor_confirms(live_se
     assert "已确认" in phone.locator(".assignment").first.inner_text()
     phone.screenshot(path=ARTIFACTS / "dispatch_4_assessor_confirmed.png", full_page=True)
     with phone.expect_download() as download:
-        phone.get_by_role("link", name="派遣表（PDF）").first.click()
+        phone.get_by_role("button", name="派遣表（PDF）").first.click()  # a POST form: the download is audited
     assert open(download.value.path(), "rb").read(5) == b"%PDF-"
 
     center.reload()
