@@ -21,8 +21,8 @@ from kaowu.registration import services as registration_services
 from kaowu.registration.demo import demo_portrait
 from kaowu.registration.models import Application, Candidate, EducationLevel, Payment
 from kaowu.registration.photos import photo_normalise
+from kaowu.staffing.dispatch.services import assignment_replace, dispatch_generate, dispatch_publish
 from kaowu.staffing.models import AssessorCard, StaffMember, TrainingClass
-from kaowu.staffing.services_dispatch import assignment_replace, dispatch_generate, dispatch_publish
 
 # Staff homes (their ID numbers' regions; every code is older than the birth years used, 1993 on).
 STAFF_REGIONS = ["510104", "510105", "510106", "510107", "510108", "510703", "510704"]

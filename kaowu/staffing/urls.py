@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 urlpatterns = [
-    path("registry/", include("kaowu.staffing.urls_registry")),
-    path("dispatch/", include("kaowu.staffing.urls_dispatch")),
-    path("custody/", include("kaowu.staffing.urls_custody")),
+    path("registry/", include("kaowu.staffing.registry.urls")),
+    path("dispatch/", include("kaowu.staffing.dispatch.urls")),
+    path("custody/", include("kaowu.staffing.custody.urls")),
 ]

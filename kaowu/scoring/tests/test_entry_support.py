@@ -19,9 +19,9 @@ from kaowu.catalog.models import Subject
 from kaowu.plans.models import Session
 from kaowu.scoring import services_entry as services
 from kaowu.scoring.selectors_entry import room_group, session_candidates
+from kaowu.staffing.dispatch.services import dispatch_generate, dispatch_publish
 from kaowu.staffing.models import DispatchAssignment, DispatchRun, StaffMember
-from kaowu.staffing.services_dispatch import dispatch_generate, dispatch_publish
-from kaowu.staffing.tests.dispatch_world import world_build
+from kaowu.staffing.tests.factories import world_build
 
 
 @dataclass

@@ -22,7 +22,7 @@ from kaowu.plans.models import Session
 from kaowu.registration.models import Application, Candidate
 from kaowu.scoring.models import Attendance, ScoreCheck, ScoreSheet, ScoreSummary, SubjectScore
 from kaowu.staffing.models import DispatchAssignment, DispatchRun
-from kaowu.staffing.tests.dispatch_world import world_build
+from kaowu.staffing.tests.factories import world_build
 
 EXAM_DAY = date(2026, 11, 10)  # a Tuesday: report due Friday 13 November (R-FJ-10)
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

@@ -40,7 +40,7 @@ from kaowu.scoring.imports_theory_template import theory_template_build
 from kaowu.scoring.selectors_entry import session_candidates
 from kaowu.scoring.tests.test_entry_support import dispatch_by_hand
 from kaowu.staffing.models import StaffMember
-from kaowu.staffing.tests.dispatch_world import world_build
+from kaowu.staffing.tests.factories import world_build
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DESKTOP = {"width": 1280, "height": 900}

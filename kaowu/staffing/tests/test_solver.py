@@ -6,15 +6,13 @@ when the forbidden dispatch is written by hand, and without the alternative the 
 with the person excluded under that rule.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
 from kaowu.staffing.solver import (
-    CardSpec,
     DispatchInputError,
     Placement,
-    PostSpec,
     SiteCapSpec,
     StaffSpec,
     Weights,
@@ -32,44 +30,7 @@ from kaowu.staffing.solver.model import (
     RULE_SEPARATION,
     RULE_SITE_CAP,
 )
-
-DAY = date(2026, 12, 5)
-HERE = "510104"  # 成都 锦江区: the posts' district
-FAR = "510704"  # 绵阳: same province, another city (travel 10 instead of 0)
-
-
-def at(hour: int, minute: int = 0, day: date = DAY) -> datetime:
-    return datetime(day.year, day.month, day.day, hour, minute)
-
-
-def post(pid: str, role: str = "assessor", count: int = 1, *, plan: int = 1, institution: int = 10,
-         day: date = DAY, start: int = 9, end: int = 11, leader: bool = False, item: str | None = "infant",
-         level: int | None = 3, candidates=(), conflicts=(), orgs=None, region: str = HERE,
-         label: str | None = None) -> PostSpec:
-    return PostSpec(
-        id=pid, role=role, count=count, plan_id=plan, institution_id=institution, day=day,
-        intervals=((at(start, day=day), at(end, day=day)),), label=label or f"{day:%Y-%m-%d} {start:02d}:00 {pid}",
-        leader=leader, site_id=1, region_code=region, item_key=item if role == "assessor" else None,
-        level=level if role == "assessor" else None, item_label="育婴员三级" if role == "assessor" else "",
-        candidate_ids=frozenset(candidates), conflict_employer_keys=frozenset(conflicts),
-        staff_organisation_ids=None if orgs is None else frozenset(orgs))
-
-
-def card(item: str = "infant", level: int | None = 3, valid: date = date(2028, 1, 1), number: str = "K1") -> CardSpec:
-    return CardSpec(item, level, number, valid)
-
-
-def person(sid: int, roles=("assessor",), *, org: int = 100, region: str = HERE, cards=None, employers=(),
-           unavailable=(), available_only=None, trained=(), related=(), recent=(), max_posts=None,
-           name: str | None = None) -> StaffSpec:
-    if cards is None:
-        cards = (card(),) if "assessor" in roles else ()
-    return StaffSpec(
-        id=sid, name=name or f"人员{sid}", roles=frozenset(roles), organisation_id=org, region_code=region,
-        employer_keys=frozenset(employers), cards=tuple(cards), unavailable=frozenset(unavailable),
-        available_only=None if available_only is None else frozenset(available_only),
-        trained_candidate_ids=frozenset(trained), related_candidate_ids=frozenset(related),
-        recent_institution_ids=frozenset(recent), max_posts=max_posts)
+from kaowu.staffing.tests.factories import DAY, FAR, HERE, at, card, person, post
 
 
 def solve(posts, staff, **kwargs):

@@ -5,7 +5,7 @@ from datetime import timedelta
 from kaowu.staffing.solver import Placement, dispatch_solve, part
 from kaowu.staffing.solver.cpsat import PartResult
 from kaowu.staffing.solver.model import RULE_OVERLAP, RULE_QUALIFICATION, RULE_SEPARATION
-from kaowu.staffing.tests.test_solver import DAY, FAR, card, person, post
+from kaowu.staffing.tests.factories import DAY, FAR, card, person, post
 
 
 def test_a_post_short_taken_alone_is_explained_rule_by_rule():

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kaowu.staffing.solver import Placement, Weights, dispatch_objective, dispatch_solve, dispatch_violations, part
-from kaowu.staffing.tests.test_solver import DAY, card, person, post
+from kaowu.staffing.tests.factories import DAY, card, person, post
 
 REGIONS = ("510104", "510105", "510704", "440104")
 

@@ -1,0 +1,127 @@
+"""Scoped reads for dispatch: the center's plans and runs, a person's own assignments."""
+
+from collections import defaultdict
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from kaowu.accounts.models import Role, User
+from kaowu.plans.models import Plan
+from kaowu.staffing.dispatch.services import can_dispatch
+from kaowu.staffing.models import DispatchAssignment, DispatchRun, StaffMember
+from kaowu.staffing.needs import LIVE_ASSIGNMENT, staff_pool
+
+
+def dispatch_plans_visible_to(user: User) -> QuerySet[Plan]:
+    """Plans the user's center dispatches for: those filed with it; the province sees all."""
+    plans = Plan.objects.select_related("institution", "reviewing_center")
+    if user.role == Role.PROVINCE_ADMIN:
+        return plans
+    if user.role == Role.CITY_REVIEWER and user.organisation_id:
+        return plans.filter(reviewing_center_id=user.organisation_id)
+    return Plan.objects.none()
+
+
+def dispatch_plan_get_for_user(*, user: User, plan_id: int) -> Plan:
+    plan = get_object_or_404(dispatch_plans_visible_to(user), pk=plan_id)
+    if not can_dispatch(user, plan):
+        raise Http404
+    return plan
+
+
+def dispatch_plan_list(*, user: User) -> list[dict]:
+    """Plans with seats (something to dispatch) and the state of their latest run, in two queries."""
+    plans = list(dispatch_plans_visible_to(user).annotate(seats=Count("sessions__seats", distinct=True))
+                 .filter(seats__gt=0).order_by("-registration_closes", "pk")[:200])
+    latest: dict[int, DispatchRun] = {}
+    for run in DispatchRun.objects.filter(plan__in=plans).exclude(status=DispatchRun.Status.SUPERSEDED) \
+            .order_by("plan_id", "-started_at"):
+        latest.setdefault(run.plan_id, run)
+    return [{"plan": plan, "run": latest.get(plan.pk)} for plan in plans]
+
+
+def dispatch_run_current(plan: Plan) -> DispatchRun | None:
+    """The run the center is working on: the latest that is not superseded."""
+    return (DispatchRun.objects.filter(plan=plan).exclude(status=DispatchRun.Status.SUPERSEDED)
+            .order_by("-started_at").first())
+
+
+def dispatch_run_get_for_user(*, user: User, run_id: int) -> DispatchRun:
+    run = get_object_or_404(DispatchRun.objects.select_related("plan__institution", "center"), pk=run_id)
+    if not can_dispatch(user, run.plan):
+        raise Http404
+    return run
+
+
+def dispatch_board(run: DispatchRun) -> dict:
+    """The run's posts with their people, in post order; declined and withdrawn people are listed apart."""
+    assignments = list(run.assignments.select_related("staff", "site", "room").order_by("date", "post_id",
+                                                                                           "-leader", "pk"))
+    by_post: dict[str, list] = defaultdict(list)
+    for a in assignments:
+        if a.status in LIVE_ASSIGNMENT:
+            by_post[a.post_id].append(a)
+    posts = [{"post": post, "people": by_post.get(post["id"], [])} for post in run.posts]
+    counts = defaultdict(int)
+    for a in assignments:
+        counts[a.status] += 1
+    sites = sorted({(a.site_id, a.site.name) for a in assignments if a.site_id})
+    return {"posts": posts, "counts": dict(counts), "sites": sites,
+            "inactive": [a for a in assignments if a.status not in LIVE_ASSIGNMENT]}
+
+
+def dispatch_assignment_get_for_user(*, user: User, assignment_id: int) -> DispatchAssignment:
+    """An assignment of a run the user's center dispatches; 404 for anyone else."""
+    assignment = get_object_or_404(DispatchAssignment.objects.select_related("run__plan", "staff"),
+                                   pk=assignment_id)
+    if not can_dispatch(user, assignment.run.plan):
+        raise Http404
+    return assignment
+
+
+def replacement_get(run: DispatchRun, role: str, staff_id) -> StaffMember | None:
+    """The person chosen for a hand edit, if they are in the plan's pool for the role."""
+    try:
+        wanted = int(staff_id)
+    except (TypeError, ValueError):
+        return None
+    return next((m for m in replacement_choices(run, role) if m.pk == wanted), None)
+
+
+def letter_site_get(rows: list[DispatchAssignment], site_id: int):
+    """The site of a site letter: one the run's live assignments are at."""
+    site = next((a.site for a in rows if a.site_id == site_id), None)
+    if site is None:
+        raise Http404("该考点在本派遣中没有安排")
+    return site
+
+
+def replacement_choices(run: DispatchRun, role: str) -> list[StaffMember]:
+    """People of the role in the plan's pool, for the hand-edit form (the service re-checks every rule)."""
+    flag = {"assessor": "is_assessor", "supervisor": "is_supervisor", "invigilator": "is_invigilator",
+            "chief": "is_chief"}[role]
+    return [m for m in staff_pool(run.plan) if getattr(m, flag)]
+
+
+def assignments_of(user: User) -> QuerySet[DispatchAssignment]:
+    """A person's own assignments in published runs."""
+    member = StaffMember.objects.filter(user=user).first()
+    if member is None:
+        return DispatchAssignment.objects.none()
+    return (DispatchAssignment.objects.filter(staff=member, run__status=DispatchRun.Status.PUBLISHED)
+            .exclude(status=DispatchAssignment.Status.WITHDRAWN)
+            .select_related("run__plan__institution", "site", "room").order_by("date", "post_id"))
+
+
+def assignment_get_own(*, user: User, assignment_id: int) -> DispatchAssignment:
+    return get_object_or_404(assignments_of(user), pk=assignment_id)
+
+
+def letter_assignments(run: DispatchRun, *, staff_id: int | None = None, site_id: int | None = None):
+    rows = run.assignments.filter(status__in=LIVE_ASSIGNMENT).select_related("staff", "site", "room")
+    if staff_id is not None:
+        rows = rows.filter(staff_id=staff_id)
+    if site_id is not None:
+        rows = rows.filter(Q(site_id=site_id) | Q(site__isnull=True))
+    return list(rows.order_by("date", "post_id", "-leader"))
