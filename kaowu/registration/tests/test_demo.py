@@ -4,8 +4,9 @@ import pytest
 
 from kaowu.accounts.models import User
 from kaowu.core.demo import demo_build
+from kaowu.registration.changes.selectors import change_requests_visible_to
 from kaowu.registration.models import Application, CandidateChangeRequest
-from kaowu.registration.selectors import applications_visible_to, change_requests_visible_to
+from kaowu.registration.selectors import applications_visible_to
 
 pytestmark = pytest.mark.django_db
 Status = Application.Status
