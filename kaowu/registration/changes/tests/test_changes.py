@@ -161,3 +161,18 @@ def test_outsiders_cannot_see_request_or_decide_changes(client, login, zhang, li
     change.refresh_from_db()
     zhang.refresh_from_db()
     assert change.status == ChangeStatus.PENDING and zhang.employer == ""
+
+
+def test_a_decided_change_request_cannot_be_decided_again(zhang, infant_care_item, chengdu_reviewer):
+    application = draft_for(zhang, infant_care_item)
+    submit(application)
+    change = changes.candidate_data_change(application=application, by=zhang.user,
+                                           proposed={"phone": "13911112222"}, reason="换了手机号")
+    changes.change_request_approve(change_request=change, by=chengdu_reviewer)
+    change.refresh_from_db()
+    with pytest.raises(ValidationError) as refused:
+        changes.change_request_transition(change_request=change, to=ChangeStatus.REJECTED, by=chengdu_reviewer,
+                                          reason="晚了")
+    assert refused.value.messages == ["信息变更申请当前状态为“已同意”，不能变为“未同意”"]
+    change.refresh_from_db()
+    assert change.status == ChangeStatus.APPROVED
