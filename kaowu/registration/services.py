@@ -250,6 +250,23 @@ def application_center_reject(*, application: Application, by: User, reason: str
     return application_transition(application=application, to=Status.REJECTED, by=by, reason=reason.strip())
 
 
+@transaction.atomic
+def applications_review_bulk(*, applications: list[Application], action: str, by: User, reason: str = "") -> None:
+    """Review the selected applications the same way (the list's bulk action): all succeed or none changes.
+    An institution's bulk approval stands for having seen every candidate's originals (R-FJ-4)."""
+    for application in applications:
+        if action == "institution_approve":
+            application_institution_approve(application=application, by=by, originals_seen=True)
+        elif action == "return":
+            application_return(application=application, by=by, reason=reason)
+        elif action == "center_approve":
+            application_center_approve(application=application, by=by)
+        elif action == "center_reject":
+            application_center_reject(application=application, by=by, reason=reason)
+        else:
+            raise ValidationError("请选择批量操作")
+
+
 def application_fee(application: Application, *, on: date) -> Decimal:
     """The fee from the schedule: the item's subjects, or the whole item (R-SC24-11)."""
     item = application.item

@@ -4,7 +4,6 @@ with both reviews and the payment, and the audited Excel export."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -120,19 +119,7 @@ def application_bulk(request):
     reason = request.POST.get("reason", "")
     applications = list(selectors.applications_visible_to(request.user).filter(pk__in=ids))
     try:
-        with transaction.atomic():
-            for application in applications:
-                if action == "institution_approve":
-                    services.application_institution_approve(application=application, by=request.user,
-                                                             originals_seen=True)
-                elif action == "return":
-                    services.application_return(application=application, by=request.user, reason=reason)
-                elif action == "center_approve":
-                    services.application_center_approve(application=application, by=request.user)
-                elif action == "center_reject":
-                    services.application_center_reject(application=application, by=request.user, reason=reason)
-                else:
-                    raise ValidationError("请选择批量操作")
+        services.applications_review_bulk(applications=applications, action=action, by=request.user, reason=reason)
     except REFUSALS as exc:
         messages.error(request, f"批量操作未执行（全部保持原状）：{'；'.join(refusal_messages(exc))}")
     else:
