@@ -55,7 +55,7 @@ def _resident_id(index: int) -> str:
 def _write_file(path: Path, labels: list[str]) -> None:
     from openpyxl import Workbook
 
-    from kaowu.registration.imports import COLUMNS, SHEET_NAME
+    from kaowu.registration.imports.services import COLUMNS, SHEET_NAME
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(SHEET_NAME)
@@ -78,7 +78,7 @@ def child() -> None:
 
     from kaowu.accounts.models import Role, User
     from kaowu.plans.models import Plan
-    from kaowu.registration import imports
+    from kaowu.registration.imports import services as imports
     from kaowu.registration.models import Application
 
     plan = Plan.objects.filter(status=Plan.Status.REGISTRATION_OPEN).order_by("pk").first()

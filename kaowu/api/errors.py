@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from ninja.errors import HttpError
 
 from kaowu.core.errors import PermissionRefused, RuleViolation
-from kaowu.registration.imports import ImportRefused
+from kaowu.registration.imports.services import ImportRefused
 from kaowu.registration.services import PlacesFull
 
 

@@ -20,9 +20,10 @@ from kaowu.core.jobs import job_start, job_status
 from kaowu.core.models import JobProgress
 from kaowu.plans.models import PlanItem
 from kaowu.plans.selectors import plans_visible_to
-from kaowu.registration import imports, selectors, services
+from kaowu.registration import selectors, services
+from kaowu.registration.imports import services as imports
+from kaowu.registration.imports.tasks import import_applications_commit
 from kaowu.registration.models import Candidate, IdType, Payment
-from kaowu.registration.tasks_import import import_applications_commit
 
 
 def _act(call: Callable):

@@ -15,7 +15,8 @@ from kaowu.accounts.models import Role, User
 from kaowu.catalog.policy import policy_active
 from kaowu.core.ids import id_make
 from kaowu.plans.models import Plan
-from kaowu.registration import changes, services
+from kaowu.registration import services
+from kaowu.registration.changes import services as changes
 from kaowu.registration.models import Application, EducationLevel, Payment
 from kaowu.registration.photos import photo_normalise
 

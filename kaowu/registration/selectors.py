@@ -1,11 +1,15 @@
+from collections.abc import Iterator, Mapping
+
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from kaowu.accounts.models import Organisation, Role, User
+from kaowu.accounts.roles import INSTITUTION_STAFF_ROLES
 from kaowu.accounts.selectors import organisations_visible_to
 from kaowu.plans.models import PlanItem
 from kaowu.plans.selectors import plans_visible_to
-from kaowu.registration.models import Application, Candidate, CandidateChangeRequest
+from kaowu.registration.models import Application
 
 
 def applications_visible_to(user: User) -> QuerySet[Application]:
@@ -22,31 +26,13 @@ def applications_visible_to(user: User) -> QuerySet[Application]:
     if user.role == Role.CITY_REVIEWER:
         return rows.filter(Q(plan__institution__in=organisations_visible_to(user))
                            | Q(plan__reviewing_center=user.organisation))
-    if user.role in {Role.INSTITUTION_ADMIN, Role.INSTITUTION_CLERK}:
+    if user.role in INSTITUTION_STAFF_ROLES:
         return rows.filter(plan__institution=user.organisation)
     return Application.objects.none()
 
 
 def application_get_for_user(*, user: User, application_id: int) -> Application:
     return get_object_or_404(applications_visible_to(user), pk=application_id)
-
-
-def change_requests_visible_to(user: User) -> QuerySet[CandidateChangeRequest]:
-    """Change requests of the applications the user can see (R-LN-5b)."""
-    return (CandidateChangeRequest.objects.filter(application__in=applications_visible_to(user).values("pk"))
-            .select_related("candidate", "application__plan__institution", "application__item__occupation",
-                            "application__item__special_item", "requested_by", "decided_by"))
-
-
-def change_rows(change_request: CandidateChangeRequest) -> list[tuple[str, str, str]]:
-    """(field label, old, new) for display, with code lists shown by their labels."""
-    rows = []
-    for field, change in change_request.changes.items():
-        model_field = Candidate._meta.get_field(field)
-        labels = dict(model_field.choices or ())
-        rows.append((str(model_field.verbose_name), str(labels.get(change["old"], change["old"])),
-                     str(labels.get(change["new"], change["new"]))))
-    return rows
 
 
 def application_item_options(user: User) -> list[tuple[str, str]]:
@@ -62,3 +48,36 @@ def institution_options(user: User) -> QuerySet:
     """(id, name) of the institutions in the user's scope."""
     return (organisations_visible_to(user).filter(kind=Organisation.Kind.INSTITUTION)
             .order_by("path").values_list("pk", "name"))
+
+
+def applications_filtered(user: User, query: Mapping[str, str]) -> tuple[QuerySet[Application], dict[str, str]]:
+    """The visible applications narrowed by the list's filters (status, plan, item, level, institution,
+    text) read from `query` (the list's GET parameters), with the filters as read."""
+    applications = applications_visible_to(user).select_related("plan__reviewing_center")
+    filters = {key: query.get(key, "").strip() for key in ("status", "plan", "item", "level", "institution", "q")}
+    if filters["status"] in Application.Status.values:
+        applications = applications.filter(status=filters["status"])
+    if filters["plan"].isdigit():
+        applications = applications.filter(plan_id=int(filters["plan"]))
+    kind, _, item_id = filters["item"].partition(":")
+    if item_id.isdigit() and kind in ("o", "s"):
+        field = "item__occupation_id" if kind == "o" else "item__special_item_id"
+        applications = applications.filter(**{field: int(item_id)})
+    if filters["level"] in {"1", "2", "3", "4", "5"}:
+        applications = applications.filter(item__level=int(filters["level"]))
+    if filters["institution"].isdigit():
+        applications = applications.filter(plan__institution_id=int(filters["institution"]))
+    if filters["q"]:
+        text = filters["q"]
+        applications = applications.filter(candidate__name__contains=text) | applications.filter(
+            candidate__id_number=text)
+    return applications.order_by("-submitted_at", "-id"), filters
+
+
+def applications_export_rows(applications: QuerySet[Application]) -> Iterator[list]:
+    """The rows of the export, numbered from 1, read in chunks (a province's list is long)."""
+    for number, a in enumerate(applications.iterator(chunk_size=2000), start=1):
+        c = a.candidate
+        yield [number, c.name, c.get_id_type_display(), c.id_number, c.gender, c.phone, c.employer,
+               a.plan.name, str(a.item), a.get_status_display(),
+               timezone.localtime(a.submitted_at).strftime("%Y-%m-%d %H:%M") if a.submitted_at else ""]

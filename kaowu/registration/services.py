@@ -16,6 +16,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from kaowu.accounts.models import Role, User
+from kaowu.accounts.roles import require_institution_staff_of
 from kaowu.catalog.eligibility import LevelNotOffered, ProfileError, UnknownOccupation, eligibility_evaluate
 from kaowu.catalog.models import Subject, SubjectKind
 from kaowu.catalog.models.catalogue import LEVEL_LABELS
@@ -25,6 +26,7 @@ from kaowu.core.errors import PermissionRefused, RuleViolation
 from kaowu.core.ids import id_check
 from kaowu.core.services import audit_record, snapshot
 from kaowu.plans.models import Plan, PlanItem
+from kaowu.registration.audit import APPLICATION_ACTIONS, RegistrationAction
 from kaowu.registration.models import Application, ApplicationDocument, Candidate, IdType, Payment, Refund
 from kaowu.registration.photos import photo_normalise
 
@@ -72,7 +74,7 @@ def application_transition(*, application: Application, to: str, by: User | None
     application.status = to
     application.save()
     # By key: a plan loaded without its institution (the API's submit) needs no query for it.
-    audit_record(action=f"application.{to}", actor=by, target=application,
+    audit_record(action=APPLICATION_ACTIONS[to], actor=by, target=application,
                  organisation_id=application.plan.institution_id,
                  before={"status": before}, after={"status": to, **({"reason": reason} if reason else {})})
     return application
@@ -106,7 +108,7 @@ def candidate_create(*, by: User | None, **data) -> Candidate:
     candidate = Candidate(**data)
     candidate.full_clean()
     candidate.save()
-    audit_record(action="candidate.create", actor=by, target=candidate,
+    audit_record(action=RegistrationAction.CANDIDATE_CREATE, actor=by, target=candidate,
                  after=snapshot(candidate, ["name", "id_type", "education", "employer"]))
     return candidate
 
@@ -114,8 +116,7 @@ def candidate_create(*, by: User | None, **data) -> Candidate:
 # --- applications ------------------------------------------------------------------------------
 
 def _require_staff_of(by: User, plan: Plan) -> None:
-    if by.role not in {Role.INSTITUTION_ADMIN, Role.INSTITUTION_CLERK} or by.organisation_id != plan.institution_id:
-        raise PermissionRefused("只有本机构的管理员或经办人可以办理本机构的报名")
+    require_institution_staff_of(by, plan.institution_id, "只有本机构的管理员或经办人可以办理本机构的报名")
 
 
 def _require_candidate_or_staff(by: User, application: Application) -> None:
@@ -140,7 +141,8 @@ def application_create(*, candidate: Candidate, item: PlanItem, by: User, profil
     if Application.objects.filter(candidate=candidate, plan=plan, item=item).exists():
         raise ValidationError("该考生已报名此项目")
     application = Application.objects.create(candidate=candidate, plan=plan, item=item, profile=profile or {})
-    audit_record(action="application.create", actor=by, target=application, organisation=plan.institution)
+    audit_record(action=RegistrationAction.APPLICATION_CREATE, actor=by, target=application,
+                 organisation=plan.institution)
     return application
 
 
@@ -248,6 +250,23 @@ def application_center_reject(*, application: Application, by: User, reason: str
     return application_transition(application=application, to=Status.REJECTED, by=by, reason=reason.strip())
 
 
+@transaction.atomic
+def applications_review_bulk(*, applications: list[Application], action: str, by: User, reason: str = "") -> None:
+    """Review the selected applications the same way (the list's bulk action): all succeed or none changes.
+    An institution's bulk approval stands for having seen every candidate's originals (R-FJ-4)."""
+    for application in applications:
+        if action == "institution_approve":
+            application_institution_approve(application=application, by=by, originals_seen=True)
+        elif action == "return":
+            application_return(application=application, by=by, reason=reason)
+        elif action == "center_approve":
+            application_center_approve(application=application, by=by)
+        elif action == "center_reject":
+            application_center_reject(application=application, by=by, reason=reason)
+        else:
+            raise ValidationError("请选择批量操作")
+
+
 def application_fee(application: Application, *, on: date) -> Decimal:
     """The fee from the schedule: the item's subjects, or the whole item (R-SC24-11)."""
     item = application.item
@@ -276,7 +295,8 @@ def payment_record(*, application: Application, by: User, method: str, receipt_n
     due = application_fee(application, on=timezone.localdate())
     payment = Payment.objects.create(application=application, method=method, amount=due if amount is None else amount,
                                      receipt_number=receipt_number.strip(), paid_at=timezone.now(), recorded_by=by)
-    audit_record(action="payment.record", actor=by, target=payment, organisation=application.plan.institution,
+    audit_record(action=RegistrationAction.PAYMENT_RECORD, actor=by, target=payment,
+                 organisation=application.plan.institution,
                  after=snapshot(payment))
     application_transition(application=application, to=Status.PAID, by=by)
     return payment
@@ -291,7 +311,8 @@ def application_withdraw(*, application: Application, by: User, reason: str) -> 
     if was_paid:
         payment = application.payments.order_by("-paid_at").first()
         refund = Refund.objects.create(payment=payment, amount=payment.amount, reason=reason or "考生撤回报名")
-        audit_record(action="refund.request", actor=by, target=refund, organisation=application.plan.institution,
+        audit_record(action=RegistrationAction.REFUND_REQUEST, actor=by, target=refund,
+                     organisation=application.plan.institution,
                      after={"amount": str(refund.amount)})
     return application
 
@@ -304,9 +325,15 @@ def refund_confirm(*, refund: Refund, by: User) -> Refund:
         raise ValidationError("该退费已确认")
     refund.confirmed_by, refund.confirmed_at = by, timezone.now()
     refund.save()
-    audit_record(action="refund.confirm", actor=by, target=refund, organisation=application.plan.institution)
+    audit_record(action=RegistrationAction.REFUND_CONFIRM, actor=by, target=refund,
+                 organisation=application.plan.institution)
     application_transition(application=application, to=Status.REFUNDED, by=by)
     return refund
+
+
+def applications_export_record(*, by: User, rows: int, filters: dict) -> None:
+    """Personal data leaves the system with an export: record who took how many rows with which filters."""
+    audit_record(action=RegistrationAction.REGISTRATION_EXPORT, actor=by, after={"rows": rows, "filters": filters})
 
 
 def item_places_taken(item: PlanItem) -> int:
@@ -341,7 +368,7 @@ def candidate_photo_set(*, candidate: Candidate, by: User, data: bytes) -> Candi
     if old:
         name = old
         transaction.on_commit(lambda: candidate.photo.storage.delete(name))
-    audit_record(action="candidate.photo", actor=by, target=candidate,
+    audit_record(action=RegistrationAction.CANDIDATE_PHOTO, actor=by, target=candidate,
                  after={"bytes": len(jpeg), "width": policy.photo_width_px, "height": policy.photo_height_px})
     return candidate
 
@@ -401,6 +428,6 @@ def application_document_add(*, application: Application, by: User, kind: str, u
     document.file.save(f"{application.pk}-{secrets.token_hex(8)}{PurePath(original).suffix.lower()}", upload,
                        save=False)
     document.save()
-    audit_record(action="application.document_add", actor=by, target=document,
+    audit_record(action=RegistrationAction.APPLICATION_DOCUMENT_ADD, actor=by, target=document,
                  organisation=application.plan.institution, after={"kind": kind, "name": original})
     return document

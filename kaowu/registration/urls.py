@@ -12,7 +12,7 @@ urlpatterns = [
     path("applications/<int:application_id>/center-review/", views.application_center_review,
          name="application_center_review"),
     path("applications/<int:application_id>/payment/", views.payment_record, name="payment_record"),
-    path("import/", include("kaowu.registration.urls_import")),
-    path("documents/", include("kaowu.registration.urls_documents")),
-    path("changes/", include("kaowu.registration.urls_changes")),
+    path("import/", include("kaowu.registration.imports.urls")),
+    path("documents/", include("kaowu.registration.documents.urls")),
+    path("changes/", include("kaowu.registration.changes.urls")),
 ]

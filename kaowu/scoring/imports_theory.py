@@ -27,8 +27,8 @@ from kaowu.core.errors import PermissionRefused
 from kaowu.core.excel import ImportRefused, RowError, row_reader, sheet_rows_read, upload_keep, upload_token_load
 from kaowu.core.services import audit_record
 from kaowu.plans.models import Session
-from kaowu.registration.imports import MAX_BYTES, STORAGE_DIR, TOKEN_MAX_AGE
-from kaowu.registration.imports_profile import cell_text
+from kaowu.registration.imports.profile import cell_text
+from kaowu.registration.imports.services import MAX_BYTES, STORAGE_DIR, TOKEN_MAX_AGE
 from kaowu.registration.models import Application
 from kaowu.scoring.models import Attendance, SubjectScore
 from kaowu.scoring.selectors_entry import (

@@ -20,7 +20,7 @@ from kaowu.core.downloads import private_file_response
 from kaowu.core.errors import PermissionRefused
 from kaowu.core.permissions import role_required
 from kaowu.core.services import audit_record
-from kaowu.registration.imports import MAX_BYTES, ImportRefused, import_file_path
+from kaowu.registration.imports.services import MAX_BYTES, ImportRefused, import_file_path
 from kaowu.scoring import forms_entry as forms
 from kaowu.scoring import imports_theory
 from kaowu.scoring import selectors_entry as selectors

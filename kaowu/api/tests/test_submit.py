@@ -14,13 +14,13 @@ from kaowu.core.ids import id_make
 from kaowu.core.models import AuditEvent
 from kaowu.registration import services
 from kaowu.registration.models import Application
-from kaowu.registration.tests import conftest as registration_fixtures
+from kaowu.registration.tests import factories as registration_factories
 
 pytestmark = pytest.mark.django_db
 
 # The registration tests' open 成都 plan and its 育婴员 四级 item.
-open_plan = registration_fixtures.open_plan
-infant_care_item = registration_fixtures.infant_care_item
+open_plan = registration_factories.open_plan
+infant_care_item = registration_factories.infant_care_item
 
 # Token, application, savepoint (the test's transaction), item lock, count, update, audit event, release.
 SUBMIT_QUERIES = 8

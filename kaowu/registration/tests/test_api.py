@@ -1,14 +1,10 @@
 import pytest
 from django.utils import timezone
 
-from kaowu.accounts.services import api_token_create
 from kaowu.registration import services
+from kaowu.registration.tests.factories import bearer
 
 pytestmark = pytest.mark.django_db
-
-
-def bearer(user) -> dict:
-    return {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(user=user, name='测试')[1]}"}
 
 
 @pytest.fixture

@@ -1,18 +1,22 @@
 """The API for institutions' own systems: an application from draft to paid, refusals with the rule
 id, bulk import (upload, report, confirm), and outsiders refused."""
-# ruff: noqa: F811 (fixtures are imported, and tests name them as arguments)
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kaowu.core.models import AuditEvent
+from kaowu.registration.imports.tests.factories import good_row, xlsx
 from kaowu.registration.models import Application
-from kaowu.registration.tests.test_api import bearer
-from kaowu.registration.tests.test_import import good_row, media_in_tmp, xlsx  # noqa: F401 (fixture)
+from kaowu.registration.tests.factories import bearer
 
 pytestmark = pytest.mark.django_db
 ZHANG = {"name": "张三", "id_number": "11010519491231002X", "education": "bachelor", "address": "成都市锦江区",
          "phone": "13800138000"}
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def post(client, url: str, data: dict, user):

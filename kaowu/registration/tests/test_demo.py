@@ -3,8 +3,9 @@
 import pytest
 
 from kaowu.accounts.models import User
+from kaowu.registration.changes.selectors import change_requests_visible_to
 from kaowu.registration.models import Application, CandidateChangeRequest
-from kaowu.registration.selectors import applications_visible_to, change_requests_visible_to
+from kaowu.registration.selectors import applications_visible_to
 from kaowu.workspace.demo import demo_build
 
 pytestmark = pytest.mark.django_db

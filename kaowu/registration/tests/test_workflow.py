@@ -59,6 +59,8 @@ def submitted(clerk, item, **profile):
 
 def test_an_application_goes_from_draft_to_paid_with_both_reviews(institution_clerk, chengdu_reviewer,
                                                                   infant_care_item):
+    """R-FJ-5: the institution approves (初审) and submits to the center, which re-reviews (复核); only then
+    is the fee paid."""
     application = submitted(institution_clerk, infant_care_item)
     assert application.status == Status.SUBMITTED and application.commitment_version
     services.application_institution_approve(application=application, by=institution_clerk, originals_seen=True)
@@ -91,6 +93,7 @@ def test_submitting_after_the_registration_deadline_is_refused(institution_clerk
 
 
 def test_r_ln_7_the_eligibility_verdict_is_recorded_on_submit(institution_clerk, hr_item):
+    """R-LN-7 and R-CQ-3: the declared experience and certificates are checked against the occupation's standard."""
     application = submitted(institution_clerk, hr_item, **HR_PROFILE)
     assert application.eligibility["eligible"] is True
     assert application.eligibility["matched"].startswith("三级 条件(1)")
@@ -98,6 +101,7 @@ def test_r_ln_7_the_eligibility_verdict_is_recorded_on_submit(institution_clerk,
 
 def test_r_ln_7_an_ineligible_application_can_still_be_submitted_and_shows_what_is_missing(institution_clerk,
                                                                                            hr_item):
+    """R-LN-7 and R-CQ-3: the verdict against the standard names the conditions the declaration does not meet."""
     application = submitted(institution_clerk, hr_item)
     assert application.eligibility["eligible"] is False
     assert any(c["missing"] for c in application.eligibility["conditions"])
@@ -109,6 +113,52 @@ def test_a_malformed_profile_is_refused_on_submit(institution_clerk, hr_item):
     with pytest.raises(ValidationError, match="申报资历填写有误"):
         services.application_submit(application=application, by=institution_clerk, commitment_accepted=True,
                                     today=timezone.localdate())
+
+
+def test_r_cq_3_the_institutions_review_shows_eligibility_against_the_standard_from_the_declaration(
+        login, institution_clerk, hr_item):
+    """R-CQ-3: the candidate shows ID, certificates and proof of experience, and the institution reviews the
+    eligibility against the occupation's standard: its review page shows the verdict on what was declared."""
+    eligible = submitted(institution_clerk, hr_item, **HR_PROFILE)
+    other = person(by=institution_clerk, name="李四", id_number="110105194912310038")
+    undeclared = services.application_submit(
+        application=services.application_create(candidate=other, item=hr_item, by=institution_clerk),
+        by=institution_clerk, commitment_accepted=True, today=timezone.localdate())
+    clerk = login(institution_clerk)
+    page = clerk.get(f"/registration/applications/{eligible.pk}/").content.decode()
+    assert f"申报条件审核（{eligible.eligibility['rule_id']}）" in page
+    assert "符合</span> " + eligible.eligibility["matched"] in page
+    page = clerk.get(f"/registration/applications/{undeclared.pk}/").content.decode()
+    assert "不符合" in page
+    missing = next(c for c in undeclared.eligibility["conditions"] if c["missing"])
+    assert f"{missing['id']}：{missing['missing'][0]}" in page
+
+
+def test_r_fj_5_the_center_re_reviews_only_what_the_institution_approved(institution_clerk, chengdu_reviewer,
+                                                                         mianyang_reviewer, infant_care_item):
+    """R-FJ-5: the center cannot approve an application the institution has not approved (the move is refused
+    in Chinese); once approved, the plan's own center re-reviews it and no other center can. The preparation
+    notice that follows the approvals is arrangement's (R-FJ-1b)."""
+    application = submitted(institution_clerk, infant_care_item)
+    with pytest.raises(ValidationError) as refused:
+        services.application_center_approve(application=application, by=chengdu_reviewer)
+    assert "报名当前状态为“已提交”，不能变为“复核通过”" in refused.value.messages[0]
+    services.application_institution_approve(application=application, by=institution_clerk, originals_seen=True)
+    with pytest.raises(PermissionRefused):
+        services.application_center_approve(application=application, by=mianyang_reviewer)
+    services.application_center_approve(application=application, by=chengdu_reviewer)
+    application.refresh_from_db()
+    assert application.status == Status.CENTER_APPROVED and application.center_reviewed_by == chengdu_reviewer
+
+
+def test_a_rejected_application_cannot_be_paid_or_approved_again(institution_clerk, chengdu_reviewer,
+                                                                 infant_care_item):
+    application = submitted(institution_clerk, infant_care_item)
+    services.application_institution_approve(application=application, by=institution_clerk, originals_seen=True)
+    services.application_center_reject(application=application, by=chengdu_reviewer, reason="工作年限不足")
+    with pytest.raises(ValidationError) as refused:
+        services.application_transition(application=application, to=Status.CENTER_APPROVED, by=chengdu_reviewer)
+    assert "不能变为" in refused.value.messages[0] and "复核未通过" in refused.value.messages[0]
 
 
 def test_r_fj_4_institution_approval_records_that_originals_were_seen(institution_clerk, infant_care_item):

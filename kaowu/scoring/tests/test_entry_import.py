@@ -11,7 +11,7 @@ from openpyxl import Workbook, load_workbook
 
 from kaowu.core.errors import PermissionRefused
 from kaowu.core.models import AuditEvent
-from kaowu.registration.imports import ImportRefused, import_file_path
+from kaowu.registration.imports.services import ImportRefused, import_file_path
 from kaowu.scoring import imports_theory as imports
 from kaowu.scoring import services_entry as services
 from kaowu.scoring.imports_theory_template import theory_template_build

@@ -265,7 +265,7 @@ def imported(ew, institution_clerk):
     """The 人力资源 theory scores, imported by the clerk (60, 61, … and the last absent)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from kaowu.registration.imports import import_file_path
+    from kaowu.registration.imports.services import import_file_path
     from kaowu.scoring import imports_theory
 
     _rows, lines = full_rows(ew)

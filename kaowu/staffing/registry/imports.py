@@ -1,6 +1,6 @@
 """Bulk import of the staff registry from Excel (考务人员批量导入).
 
-The same flow as the candidates' import (kaowu.registration.imports), with the file checks, storage,
+The same flow as the candidates' import (kaowu.registration.imports.services), with the file checks, storage,
 token, sheet reading and refusal and row-error types of kaowu.core.excel and registration's cell
 readers: the clerk downloads `registry_template_build` (in imports_template), uploads it;
 `registry_import_upload` checks the bytes and the header and keeps the file under MEDIA_ROOT/imports/staff/
@@ -39,7 +39,7 @@ from kaowu.core.excel import (
 )
 from kaowu.core.ids import id_check
 from kaowu.core.services import audit_record
-from kaowu.registration.imports_profile import cell_date, cell_text, level_parse
+from kaowu.registration.imports.profile import cell_date, cell_text, level_parse
 from kaowu.staffing.audit import StaffingAction
 from kaowu.staffing.models import AssessorCard, StaffMember
 from kaowu.staffing.registry.services import (

@@ -1,0 +1,1 @@
+"""Candidate self-service: sign up, apply, photo and documents, submit, follow the reviews."""

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from kaowu.registration.changes import views
+
+urlpatterns = [
+    path("", views.change_request_list, name="change_request_list"),
+    path("<int:change_request_id>/", views.change_request_detail, name="change_request_detail"),
+    path("<int:change_request_id>/decide/", views.change_request_decide, name="change_request_decide"),
+    path("application/<int:application_id>/new/", views.change_request_new, name="change_request_new"),
+]
