@@ -106,7 +106,7 @@ def media_write(media: Path) -> None:
 
 def _pages(first: int, count: int):
     """`count` ticket pages from index `first`, made as they are asked for."""
-    from kaowu.arrangement.documents_ticket_data import SeatLine, TicketPage
+    from kaowu.arrangement.documents.ticket_data import SeatLine, TicketPage
     from kaowu.core.ids import id_make
     from kaowu.sites.models import RoomKind
 
@@ -128,7 +128,7 @@ def _pages(first: int, count: int):
 
 
 def _notes() -> list[str]:
-    from kaowu.arrangement.documents_ticket_data import candidate_notes
+    from kaowu.arrangement.documents.ticket_data import candidate_notes
     from kaowu.catalog.models import PolicyProfile
 
     return candidate_notes(PolicyProfile())  # the model's defaults (30, 15 and 30 minutes)
@@ -182,7 +182,7 @@ def _peak_mb() -> float:
 
 
 def child_rate(duration: float, folder: Path) -> dict:
-    from kaowu.arrangement.documents import ticket_pages_pdf_write
+    from kaowu.arrangement.documents.tickets import ticket_pages_pdf_write
 
     notes = _notes()
     # Once, untimed: font parsing, templates of the notes, imports.
@@ -222,7 +222,7 @@ def child_rate(duration: float, folder: Path) -> dict:
 
 
 def child_stream(count: int, path: Path) -> dict:
-    from kaowu.arrangement.documents import ticket_pages_pdf_write
+    from kaowu.arrangement.documents.tickets import ticket_pages_pdf_write
 
     notes = _notes()
     began = time.perf_counter()

@@ -4,9 +4,9 @@
     ticket_pdf_write(tickets, path, progress=...)      # a batch, streamed to a file
     ticket_pages_pdf_write(pages, path, notes=...)     # the same from TicketPages (no database)
 
-What a ticket says (the notes, the data of each page) is in `documents_ticket_data.py`; the lists of a
-room (door list, sign-in sheet, seat labels) and the preparation notice in `documents_lists.py`; the
-Excel lists in `documents_excel.py`.
+What a ticket says (the notes, the data of each page) is in `ticket_data.py`; the lists of a
+room (door list, sign-in sheet, seat labels) and the preparation notice in `lists.py`; the
+Excel lists in `excel.py`.
 
 Decisions:
 - **A4, one ticket per page**, not half A4: candidates print at home on A4, the ticket carries the whole
@@ -41,7 +41,7 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Paragraph
 
-from kaowu.arrangement.documents_ticket_data import TicketPage, candidate_notes, ticket_pages
+from kaowu.arrangement.documents.ticket_data import TicketPage, candidate_notes, ticket_pages
 from kaowu.arrangement.models import AdmissionTicket
 from kaowu.arrangement.ticket_signing import ticket_payload
 from kaowu.catalog.policy import policy_active

@@ -15,9 +15,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kaowu.accounts.models import User
-from kaowu.arrangement.lottery import ALGORITHM, DrawRefused, Replay, draw_replay, stations_draw
+from kaowu.arrangement.lottery.draw import ALGORITHM, DrawRefused, Replay, draw_replay, stations_draw
+from kaowu.arrangement.lottery.selectors import SEATED_STATUSES, lottery_may_draw
 from kaowu.arrangement.models import StationDraw
-from kaowu.arrangement.selectors_lottery import SEATED_STATUSES, lottery_may_draw
 from kaowu.core.errors import PermissionRefused, RuleViolation
 from kaowu.core.models import AuditEvent
 from kaowu.core.services import audit_record

@@ -6,9 +6,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from kaowu.arrangement import selectors_lottery as selectors
-from kaowu.arrangement import services_lottery as services
-from kaowu.arrangement.lottery import ALGORITHM
+from kaowu.arrangement.lottery import selectors, services
+from kaowu.arrangement.lottery.draw import ALGORITHM
 from kaowu.catalog.policy import policy_active
 from kaowu.core.actions import service_action
 from kaowu.core.downloads import private_file_response
