@@ -8,8 +8,9 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from kaowu.accounts.models import User
+from kaowu.accounts.roles import is_institution_staff_of
 from kaowu.arrangement.models import AdmissionTicket, ArrangementRun, SeatAssignment
-from kaowu.arrangement.services import ARRANGEABLE, STAFF_ROLES, item_label
+from kaowu.arrangement.services import ARRANGEABLE, item_label
 from kaowu.plans.models import Plan, PlanItem, Session
 from kaowu.plans.selectors import plans_visible_to
 from kaowu.registration.models import Application, IdType
@@ -28,7 +29,7 @@ def arrangement_plan_get_for_user(*, user: User, plan_id: int) -> Plan:
 
 
 def can_arrange(user: User, plan: Plan) -> bool:
-    return user.role in STAFF_ROLES and user.organisation_id == plan.institution_id and plan.status in ARRANGEABLE
+    return is_institution_staff_of(user, plan.institution_id) and plan.status in ARRANGEABLE
 
 
 def _sessions(plan: Plan) -> list[Session]:
