@@ -1,7 +1,7 @@
 """Scenario `tickets_pdf`: admission tickets per second against plain ReportLab pages of the same text, and a
 batch of 10,000 tickets streamed to disk in memory that does not grow with the count.
 
-No database: the tickets are `TicketPage`s (what `documents_ticket_data.ticket_pages` reads from the
+No database: the tickets are `TicketPage`s (what `documents.ticket_data.ticket_pages` reads from the
 database) built directly, each with its own photo (90×110 JPEG, as `photo_normalise` stores them; 256
 different ones in turn, more than one part of a batch holds, so no part reuses one), the institution's
 uploaded seal (a PNG with transparency) and two sessions; the candidate notes are those of a default policy

@@ -368,7 +368,7 @@ def ticket_pdf_write(tickets: Iterable[AdmissionTicket], target, *, title: str =
                      progress: Callable[[int], None] | None = None, every: int = 50,
                      chunk: int | None = None) -> int:
     """Write one page per ticket to `target` (a path or a binary file); returns the page count. The
-    tickets are read `documents_ticket_data.CHUNK` at a time and written as `ticket_pages_pdf_write` does,
+    tickets are read `ticket_data.CHUNK` at a time and written as `ticket_pages_pdf_write` does,
     so a plan of any size streams to the file."""
     return ticket_pages_pdf_write(ticket_pages(tickets), target, notes=candidate_notes(policy_active()),
                                   title=title, progress=progress, every=every, chunk=chunk)
