@@ -1,6 +1,7 @@
 """The check-in page behind the ticket's QR code. Opening it (GET, by scanning) verifies the code and shows
 whose ticket it is with a 确认签到 button; confirming (POST) records the check-in and shows the result. A code
-that does not verify shows only the refusal; posting it (登记核验失败) records the failed check."""
+that does not verify shows only the refusal and records nothing; a POST of such a code (a confirmation whose
+payload was edited) records the failed check."""
 
 from django.http import Http404
 from django.shortcuts import render
