@@ -1,7 +1,7 @@
 """Scenario `tickets_pdf`: admission tickets per second against plain ReportLab pages of the same text, and a
 batch of 10,000 tickets streamed to disk in memory that does not grow with the count.
 
-No database: the tickets are `TicketPage`s (what `documents_ticket_data.ticket_pages` reads from the
+No database: the tickets are `TicketPage`s (what `documents.ticket_data.ticket_pages` reads from the
 database) built directly, each with its own photo (90×110 JPEG, as `photo_normalise` stores them; 256
 different ones in turn, more than one part of a batch holds, so no part reuses one), the institution's
 uploaded seal (a PNG with transparency) and two sessions; the candidate notes are those of a default policy
@@ -106,7 +106,7 @@ def media_write(media: Path) -> None:
 
 def _pages(first: int, count: int):
     """`count` ticket pages from index `first`, made as they are asked for."""
-    from kaowu.arrangement.documents_ticket_data import SeatLine, TicketPage
+    from kaowu.arrangement.documents.ticket_data import SeatLine, TicketPage
     from kaowu.core.ids import id_make
     from kaowu.sites.models import RoomKind
 
@@ -128,7 +128,7 @@ def _pages(first: int, count: int):
 
 
 def _notes() -> list[str]:
-    from kaowu.arrangement.documents_ticket_data import candidate_notes
+    from kaowu.arrangement.documents.ticket_data import candidate_notes
     from kaowu.catalog.models import PolicyProfile
 
     return candidate_notes(PolicyProfile())  # the model's defaults (30, 15 and 30 minutes)
@@ -182,7 +182,7 @@ def _peak_mb() -> float:
 
 
 def child_rate(duration: float, folder: Path) -> dict:
-    from kaowu.arrangement.documents import ticket_pages_pdf_write
+    from kaowu.arrangement.documents.tickets import ticket_pages_pdf_write
 
     notes = _notes()
     # Once, untimed: font parsing, templates of the notes, imports.
@@ -222,7 +222,7 @@ def child_rate(duration: float, folder: Path) -> dict:
 
 
 def child_stream(count: int, path: Path) -> dict:
-    from kaowu.arrangement.documents import ticket_pages_pdf_write
+    from kaowu.arrangement.documents.tickets import ticket_pages_pdf_write
 
     notes = _notes()
     began = time.perf_counter()

@@ -5,11 +5,13 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from kaowu.accounts.models import User
+from kaowu.accounts.roles import is_institution_staff_of
 from kaowu.arrangement.models import AdmissionTicket, ArrangementRun, SeatAssignment
-from kaowu.arrangement.services import ARRANGEABLE, STAFF_ROLES, item_label
+from kaowu.arrangement.services import ARRANGEABLE, item_label
 from kaowu.plans.models import Plan, PlanItem, Session
 from kaowu.plans.selectors import plans_visible_to
 from kaowu.registration.models import Application, IdType
@@ -27,8 +29,21 @@ def arrangement_plan_get_for_user(*, user: User, plan_id: int) -> Plan:
     return get_object_or_404(arrangement_plans_visible_to(user).select_related("institution__parent"), pk=plan_id)
 
 
+def plan_session_get(*, plan: Plan, session_id: int | None) -> Session:
+    """A session of the plan, or 404."""
+    session = Session.objects.filter(plan=plan, pk=session_id).first()
+    if session is None:
+        raise Http404("该计划没有此场次")
+    return session
+
+
+def plan_run_get(*, plan: Plan, run_id: int) -> ArrangementRun | None:
+    """An arrangement run of the plan (a job's result names it), or None."""
+    return ArrangementRun.objects.filter(plan=plan, pk=run_id).first()
+
+
 def can_arrange(user: User, plan: Plan) -> bool:
-    return user.role in STAFF_ROLES and user.organisation_id == plan.institution_id and plan.status in ARRANGEABLE
+    return is_institution_staff_of(user, plan.institution_id) and plan.status in ARRANGEABLE
 
 
 def _sessions(plan: Plan) -> list[Session]:

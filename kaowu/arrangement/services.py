@@ -21,13 +21,15 @@ from io import BytesIO
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
 from openpyxl import Workbook
 
-from kaowu.accounts.models import Organisation, Role, User
+from kaowu.accounts.models import Organisation, User
+from kaowu.accounts.roles import require_institution_staff_of
 from kaowu.arrangement import numbering
+from kaowu.arrangement.audit import ArrangementAction
 from kaowu.arrangement.models import AdmissionTicket, ArrangementRun, SeatAssignment
 from kaowu.arrangement.solver import (
     ArrangementInputError,
@@ -41,13 +43,11 @@ from kaowu.arrangement.solver import (
 from kaowu.arrangement.solver.model import DESK_ROOM_KINDS, ROOM_LABELS
 from kaowu.catalog.models.catalogue import LEVEL_LABELS
 from kaowu.catalog.policy import policy_active
-from kaowu.core.context import request_ip
-from kaowu.core.errors import PermissionRefused
-from kaowu.core.models import AuditEvent
 from kaowu.core.services import audit_record
+from kaowu.core.workflow import transition_check
 from kaowu.plans.models import Plan, PlanItem, Session
 from kaowu.registration.models import Application
-from kaowu.registration.services import FEE_PAID
+from kaowu.registration.services import FEE_PAID, ApplicationMoved, applications_transition_bulk
 from kaowu.sites.models import Room, Station
 
 Status = Application.Status
@@ -59,17 +59,16 @@ BACKGROUND_APPLICATIONS = 2_000
 FULL_REASON = "全部重排"
 RELEASED_REASON = "报名已撤回，座位已释放"
 SEAT_BATCH = 20_000  # rows per INSERT statement; Django lowers it where the database needs (SQLite)
-AUDIT_BATCH = 5_000
+TICKET_BATCH = 5_000  # tickets per INSERT statement
 SEED_LIMIT = 10**12  # a seed a person can read out and type in again
-STAFF_ROLES = {Role.INSTITUTION_ADMIN, Role.INSTITUTION_CLERK}
 
 Progress = Callable[[int, int, str], None]
 PROGRESS_STEPS = 4
 
 
 def _require_staff(by: User, plan: Plan) -> None:
-    if by.role not in STAFF_ROLES or by.organisation_id != plan.institution_id:
-        raise PermissionRefused("只有本机构的管理员或经办人可以办理本机构计划的考场编排和准考证")
+    require_institution_staff_of(by, plan.institution_id,
+                                 "只有本机构的管理员或经办人可以办理本机构计划的考场编排和准考证")
 
 
 def item_label(item: PlanItem) -> str:
@@ -330,7 +329,7 @@ def arrangement_run(*, plan: Plan, by: User, mode: str, seed: int | None = None,
             "write_s": round(written - solved, 3), "total_s": round(written - began, 3)})
         run.finished_at = timezone.now()
         run.save(update_fields=["stats", "finished_at", "updated_at"])
-        audit_record(action="arrangement.run", actor=by, target=run, organisation=plan.institution, after={
+        audit_record(action=ArrangementAction.RUN, actor=by, target=run, organisation=plan.institution, after={
             "mode": mode, "seed": seed, "status": run.status, "placed": run.placed, "shortages": len(run.shortages),
             "withdrawn_tickets": withdrawn, "error": error[:300]})
     report(PROGRESS_STEPS, PROGRESS_STEPS, arrangement_run_summary(run))
@@ -377,47 +376,67 @@ def arrangement_run_summary(run: ArrangementRun) -> str:
 
 # --- tickets -------------------------------------------------------------------------------------
 
-def _application_events(*, by: User, plan: Plan, rows: Iterable[tuple[int, str, str]], before: str, after: str,
-                        extra: Callable[[tuple], dict]) -> int:
-    """One AuditEvent per application, shaped as application_transition writes it, inserted in bulk.
-    `rows` are (application id, candidate name, item label, ...)."""
-    ip, username, label = request_ip.get(), by.get_username(), Application._meta.label
-    events = [AuditEvent(actor=by, actor_username=username, organisation_id=plan.institution_id,
-                         action=f"application.{after}", object_type=label, object_id=str(row[0]),
-                         object_repr=f"{row[1]} · {row[2]}"[:200], before={"status": before},
-                         after={"status": after, **extra(row)}, ip=ip)
-              for row in rows]
-    AuditEvent.objects.bulk_create(events, batch_size=AUDIT_BATCH)
-    return len(events)
+TicketStatus = AdmissionTicket.Status
+# A ticket is withdrawn (by a full re-arrangement, or once its application has left) and never comes back:
+# a new ticket with a new number is issued instead.
+TICKET_TRANSITIONS: dict[str, set[str]] = {
+    TicketStatus.VALID: {TicketStatus.WITHDRAWN},
+    TicketStatus.WITHDRAWN: set(),
+}
+
+
+def ticket_transition(*, ticket: AdmissionTicket, to: str, by: User | None, reason: str = "") -> AdmissionTicket:
+    """Move one ticket (withdraw it, with the reason and the time), audited."""
+    transition_check(table=TICKET_TRANSITIONS, status=TicketStatus, current=ticket.status, to=to, noun="准考证")
+    before = ticket.status
+    ticket.status = to
+    fields = ["status", "updated_at"]
+    if to == TicketStatus.WITHDRAWN:
+        ticket.withdrawn_at, ticket.withdrawn_reason = timezone.now(), reason[:200]
+        fields += ["withdrawn_at", "withdrawn_reason"]
+    ticket.save(update_fields=fields)
+    audit_record(action=ArrangementAction.TICKET_WITHDRAWN, actor=by, target=ticket,
+                 before={"status": before}, after={"status": to, **({"reason": reason} if reason else {})})
+    return ticket
+
+
+def tickets_transition_bulk(*, tickets: QuerySet[AdmissionTicket], frm: str, to: str, reason: str = "") -> int:
+    """Move every ticket of `tickets` that is in `frm` to `to` in ONE UPDATE; returns how many moved.
+    No event per ticket: the callers audit the move where it is decided (each application's event names the
+    withdrawn ticket, the run's event counts them), as they always did."""
+    transition_check(table=TICKET_TRANSITIONS, status=TicketStatus, current=frm, to=to, noun="准考证")
+    now = timezone.now()
+    changes = {"status": to, "updated_at": now}
+    if to == TicketStatus.WITHDRAWN:
+        changes.update(withdrawn_at=now, withdrawn_reason=reason[:200])
+    return tickets.filter(status=frm).update(**changes)
 
 
 def _tickets_withdraw_all(*, plan: Plan, by: User, reason: str) -> int:
     """Withdraw every valid ticket of the plan; ticketed applications go back to 已缴费 (one audit row each)."""
     items = {pk: item_label(item) for pk, item in _items_of(plan).items()}
     rows = [(app_id, name, items[item_id], number, status) for app_id, name, item_id, number, status in
-            AdmissionTicket.objects.filter(application__plan=plan, status=AdmissionTicket.Status.VALID).values_list(
+            AdmissionTicket.objects.filter(application__plan=plan, status=TicketStatus.VALID).values_list(
                 "application_id", "application__candidate__name", "application__item_id", "number",
                 "application__status")]
     if not rows:
         return 0
-    now = timezone.now()
-    AdmissionTicket.objects.filter(application__plan=plan, status=AdmissionTicket.Status.VALID).update(
-        status=AdmissionTicket.Status.WITHDRAWN, withdrawn_at=now, withdrawn_reason=reason, updated_at=now)
-    Application.objects.filter(plan=plan, status=Status.TICKETED).update(status=Status.PAID, updated_at=now)
-    _application_events(by=by, plan=plan, rows=[row for row in rows if row[4] == Status.TICKETED],
-                        before=Status.TICKETED, after=Status.PAID,
-                        extra=lambda row: {"reason": reason, "ticket_withdrawn": row[3]})
+    tickets_transition_bulk(tickets=AdmissionTicket.objects.filter(application__plan=plan), frm=TicketStatus.VALID,
+                            to=TicketStatus.WITHDRAWN, reason=reason)
+    applications_transition_bulk(
+        applications=Application.objects.filter(plan=plan), frm=Status.TICKETED, to=Status.PAID, by=by,
+        organisation_id=plan.institution_id, reason=reason,
+        audited=[ApplicationMoved(row[0], row[1], row[2], {"ticket_withdrawn": row[3]})
+                 for row in rows if row[4] == Status.TICKETED])
     return len(rows)
 
 
 def _tickets_withdraw_released(*, plan: Plan) -> int:
     """Valid tickets of applications withdrawn or refunded since publishing: their seats are released now,
     so the tickets are withdrawn too (the applications' own transitions were audited when they happened)."""
-    now = timezone.now()
-    return (AdmissionTicket.objects.filter(application__plan=plan, status=AdmissionTicket.Status.VALID)
-            .exclude(application__status=Status.TICKETED)
-            .update(status=AdmissionTicket.Status.WITHDRAWN, withdrawn_at=now, withdrawn_reason=RELEASED_REASON,
-                    updated_at=now))
+    return tickets_transition_bulk(
+        tickets=AdmissionTicket.objects.filter(application__plan=plan).exclude(application__status=Status.TICKETED),
+        frm=TicketStatus.VALID, to=TicketStatus.WITHDRAWN, reason=RELEASED_REASON)
 
 
 @dataclass(frozen=True)
@@ -479,16 +498,15 @@ def tickets_publish(*, plan: Plan, by: User) -> TicketsPublished:
     now = timezone.now()
     AdmissionTicket.objects.bulk_create(
         [AdmissionTicket(application_id=row[1], number=number, issued_at=now, issued_by=by)
-         for row, number in zip(ready, numbers, strict=True)], batch_size=AUDIT_BATCH)
-    moved = Application.objects.filter(plan=plan, status=Status.PAID,
-                                       tickets__status=AdmissionTicket.Status.VALID).update(
-        status=Status.TICKETED, updated_at=now)
-    if moved != len(ready):
+         for row, number in zip(ready, numbers, strict=True)], batch_size=TICKET_BATCH)
+    moved = applications_transition_bulk(
+        applications=Application.objects.filter(plan=plan, tickets__status=TicketStatus.VALID), frm=Status.PAID,
+        to=Status.TICKETED, by=by, organisation_id=plan.institution_id,
+        audited=[ApplicationMoved(row[1], row[2], row[3], {"ticket": number})
+                 for row, number in zip(ready, numbers, strict=True)])
+    if moved != len(ready):  # the transaction rolls back, the audit rows with it
         raise ValidationError("发布过程中报名状态发生变化，未发布任何准考证，请重试")
-    number_of = dict(zip((row[1] for row in ready), numbers, strict=True))
-    _application_events(by=by, plan=plan, rows=[(row[1], row[2], row[3]) for row in ready], before=Status.PAID,
-                        after=Status.TICKETED, extra=lambda row: {"ticket": number_of[row[0]]})
-    audit_record(action="arrangement.tickets_publish", actor=by, target=plan, organisation=plan.institution,
+    audit_record(action=ArrangementAction.TICKETS_PUBLISH, actor=by, target=plan, organisation=plan.institution,
                  after={"issued": len(ready), "first": numbers[0], "last": numbers[-1], "unplaced": unplaced})
     return TicketsPublished(issued=len(ready), first=numbers[0], last=numbers[-1], unplaced=unplaced)
 
@@ -513,6 +531,6 @@ def seats_export(*, plan: Plan, by: User, session: Session | None = None) -> byt
         count += 1
     buffer = BytesIO()
     book.save(buffer)
-    audit_record(action="arrangement.seats_export", actor=by, target=plan, organisation=plan.institution,
+    audit_record(action=ArrangementAction.SEATS_EXPORT, actor=by, target=plan, organisation=plan.institution,
                  after={"rows": count, "session": session.pk if session else None})
     return buffer.getvalue()

@@ -11,6 +11,7 @@ urlpatterns = [
     path("plans/<int:plan_id>/jobs/<str:task_id>/", views.arrangement_job, name="arrangement_job"),
     path("plans/<int:plan_id>/jobs/<str:task_id>/progress/", views.arrangement_job_progress,
          name="arrangement_job_progress"),
-    path("documents/", include("kaowu.arrangement.urls_documents")),
-    path("lottery/", include("kaowu.arrangement.urls_lottery")),
+    path("documents/check-in/", include("kaowu.arrangement.checkin.urls")),
+    path("documents/", include("kaowu.arrangement.documents.urls")),
+    path("lottery/", include("kaowu.arrangement.lottery.urls")),
 ]

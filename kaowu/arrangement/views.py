@@ -3,7 +3,7 @@ session with its Excel export, and the progress of a background arrangement. Thi
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -17,7 +17,6 @@ from kaowu.core.errors import PermissionRefused, RuleViolation
 from kaowu.core.jobs import job_start, job_status
 from kaowu.core.permissions import role_required
 from kaowu.core.selectors import job_progress_get_for_user
-from kaowu.plans.models import Session
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -107,9 +106,7 @@ def seat_export_view(request, plan_id: int):
     plan = selectors.arrangement_plan_get_for_user(user=request.user, plan_id=plan_id)
     session = None
     if request.GET.get("session"):
-        session = Session.objects.filter(plan=plan, pk=_int(request.GET["session"])).first()
-        if session is None:
-            raise Http404("该计划没有此场次")
+        session = selectors.plan_session_get(plan=plan, session_id=_int(request.GET["session"]))
     content = services.seats_export(plan=plan, by=request.user, session=session)
     response = HttpResponse(content, content_type=XLSX)
     name = f"seats-{plan.pk}{f'-{session.pk}' if session else ''}.xlsx"
@@ -122,9 +119,7 @@ def _job(request, plan_id: int, task_id: str):
     plan = selectors.arrangement_plan_get_for_user(user=request.user, plan_id=plan_id)
     job = job_progress_get_for_user(user=request.user, task_id=task_id)
     result = job.result or {}
-    run = None
-    if result.get("run"):
-        run = ArrangementRun.objects.filter(plan=plan, pk=result["run"]).first()
+    run = selectors.plan_run_get(plan=plan, run_id=result["run"]) if result.get("run") else None
     return {"plan": plan, "job": job, "status": job_status(job), "run": run, "refused": result.get("refused", "")}
 
 

@@ -308,3 +308,37 @@ def test_a_withdrawn_candidates_ticket_is_withdrawn_and_the_seat_released_by_the
     assert ticket.status == "withdrawn" and ticket.withdrawn_reason == services.RELEASED_REASON
     assert seats_of(exam.plan) == kept and run.placed == 0
     assert "已作废 1 张已撤回报名的准考证" in services.arrangement_run_summary(run)
+
+
+# --- transitions -------------------------------------------------------------------------------------
+
+def test_a_withdrawn_ticket_cannot_become_valid_again(exam, institution_clerk):
+    services.arrangement_run(plan=exam.plan, by=institution_clerk, mode=FULL)
+    services.tickets_publish(plan=exam.plan, by=institution_clerk)
+    ticket = AdmissionTicket.objects.filter(application__plan=exam.plan).first()
+    services.ticket_transition(ticket=ticket, to=AdmissionTicket.Status.WITHDRAWN, by=institution_clerk,
+                               reason="考生证件有误")
+    ticket.refresh_from_db()
+    assert ticket.status == AdmissionTicket.Status.WITHDRAWN and ticket.withdrawn_reason == "考生证件有误"
+    assert ticket.withdrawn_at is not None
+    event = AuditEvent.objects.get(action="arrangement.ticket_withdrawn", object_id=str(ticket.pk))
+    assert event.before == {"status": "valid"} and event.after == {"status": "withdrawn", "reason": "考生证件有误"}
+    with pytest.raises(ValidationError) as refused:
+        services.ticket_transition(ticket=ticket, to=AdmissionTicket.Status.VALID, by=institution_clerk)
+    assert "准考证当前状态为“已作废”，不能变为“有效”" in str(refused.value)
+    with pytest.raises(ValidationError, match="不能变为"):
+        services.tickets_transition_bulk(tickets=AdmissionTicket.objects.all(), frm=AdmissionTicket.Status.WITHDRAWN,
+                                         to=AdmissionTicket.Status.VALID)
+
+
+def test_a_bulk_move_of_paid_applications_back_to_approval_is_refused_and_changes_nothing(exam, institution_clerk):
+    from kaowu.registration.services import applications_transition_bulk
+
+    paid = Application.objects.filter(plan=exam.plan, status=Status.PAID)
+    count = paid.count()
+    with pytest.raises(ValidationError) as refused:
+        applications_transition_bulk(applications=paid, frm=Status.PAID, to=Status.CENTER_APPROVED,
+                                     by=institution_clerk, organisation_id=exam.plan.institution_id, audited=[])
+    assert "报名当前状态为“已缴费”，不能变为" in str(refused.value)
+    assert Application.objects.filter(plan=exam.plan, status=Status.PAID).count() == count
+    assert not AuditEvent.objects.filter(action__startswith="application.").exists()

@@ -6,15 +6,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from kaowu.arrangement import selectors_lottery as selectors
-from kaowu.arrangement import services_lottery as services
-from kaowu.arrangement.lottery import ALGORITHM
+from kaowu.accounts.models import Role
+from kaowu.accounts.roles import OFFICE_ROLES
+from kaowu.arrangement.lottery import selectors, services
+from kaowu.arrangement.lottery.draw import ALGORITHM
 from kaowu.catalog.policy import policy_active
 from kaowu.core.actions import service_action
 from kaowu.core.downloads import private_file_response
 from kaowu.core.permissions import role_required
-
-VIEWERS = selectors.LOTTERY_VIEWERS
 
 
 def _day(request) -> date:
@@ -31,7 +30,7 @@ def _gather_time(session) -> str:
     return f"{max(start, 0) // 60:02d}:{max(start, 0) % 60:02d}" if minutes else ""
 
 
-@role_required(*VIEWERS)
+@role_required(*OFFICE_ROLES, Role.INVIGILATOR)  # then scoped by the selectors
 def lottery_home(request):
     day = _day(request)
     return render(request, "arrangement/lottery_home.html", {
@@ -71,14 +70,14 @@ def _room_page(request, session, room, checked=frozenset(), status=200):
     return render(request, "arrangement/lottery_room.html", context, status=status)
 
 
-@role_required(*VIEWERS)
+@role_required(*OFFICE_ROLES, Role.INVIGILATOR)  # then scoped by the selectors
 def lottery_room(request, session_id: int, room_id: int):
     session, room = selectors.lottery_place_get_for_user(user=request.user, session_id=session_id, room_id=room_id)
     return _room_page(request, session, room)
 
 
 @require_POST
-@role_required(*VIEWERS)
+@role_required(*OFFICE_ROLES, Role.INVIGILATOR)  # then scoped by the selectors
 def lottery_draw(request, session_id: int, room_id: int):
     session, room = selectors.lottery_place_get_for_user(user=request.user, session_id=session_id, room_id=room_id)
     present = {int(value) for value in request.POST.getlist("present") if value.isdigit()}
@@ -93,7 +92,7 @@ def lottery_draw(request, session_id: int, room_id: int):
     return _room_page(request, session, room, checked=present)
 
 
-@role_required(*VIEWERS)
+@role_required(*OFFICE_ROLES, Role.INVIGILATOR)  # then scoped by the selectors
 def lottery_print(request, draw_id: int):
     draw = selectors.draw_get_for_user(user=request.user, draw_id=draw_id)
     seats = selectors.lottery_seats(session=draw.session, room=draw.room)
@@ -106,7 +105,7 @@ def lottery_print(request, draw_id: int):
     })
 
 
-@role_required(*VIEWERS)
+@role_required(*OFFICE_ROLES, Role.INVIGILATOR)  # then scoped by the selectors
 def lottery_replay(request, draw_id: int):
     draw = selectors.draw_get_for_user(user=request.user, draw_id=draw_id)
     check = services.station_draw_replay(draw)
@@ -123,7 +122,7 @@ def lottery_replay(request, draw_id: int):
     })
 
 
-@role_required(*VIEWERS)
+@role_required(*OFFICE_ROLES, Role.INVIGILATOR)  # then scoped by the selectors
 def lottery_photo(request, session_id: int, room_id: int, application_id: int):
     """The photo of a candidate of this room, for the check at the door (the invigilator cannot open
     the registration records, so the registration photo route would refuse them)."""

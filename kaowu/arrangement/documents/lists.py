@@ -8,7 +8,7 @@
 - `preparation_notice_pdf(plan)` 考核准备通知单 (R-FJ-1b, 002 §一(五)): per session the rooms, their
   places and candidates, what each room must have (Room.note, its equipment, its stations) and the
   general set-up the site must do;
-- the Excel lists are in `documents_excel.py`.
+- the Excel lists are in `excel.py`.
 """
 
 from dataclasses import dataclass

@@ -22,11 +22,11 @@ from openpyxl import load_workbook
 from PIL import Image
 from reportlab.pdfgen.canvas import Canvas
 
-from conftest import make_user
 from kaowu.accounts.models import Role
-from kaowu.arrangement import documents, documents_lists
+from kaowu.arrangement.documents import lists
+from kaowu.arrangement.documents.tests.factories import arranged_plan, seal_png
+from kaowu.arrangement.documents.tickets import ticket_pdf
 from kaowu.arrangement.models import AdmissionTicket
-from kaowu.arrangement.tests.doc_factories import arranged_plan, seal_png
 from kaowu.arrangement.ticket_signing import TicketSignatureError, ticket_payload, ticket_payload_verify
 from kaowu.catalog.models import PolicyProfile
 from kaowu.catalog.policy import policy_active
@@ -42,25 +42,6 @@ ARTIFACTS = settings.VAR_DIR / "test-artifacts"
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def world(institution_clerk, candidate):
-    """A closed 成都 plan: 3 ticketed candidates (the first is `candidate`) in 第1考场 and 实操室A."""
-    return arranged_plan(institution_clerk, people=3, users=[candidate])
-
-
-@pytest.fixture
-def outsiders(chengdu_other_institution, mianyang, mianyang_institution, other_institution_clerk,
-              mianyang_reviewer, assessor):
-    return {
-        "other_institution_clerk": other_institution_clerk,
-        "mianyang_reviewer": mianyang_reviewer,
-        "other_invigilator": make_user("cd02_invigilator01", Role.INVIGILATOR, chengdu_other_institution),
-        "mianyang_supervisor": make_user("my_supervisor01", Role.SUPERVISOR, mianyang),
-        "other_candidate": make_user("cd01_candidate002", Role.CANDIDATE, mianyang_institution, "李另"),
-        "assessor": assessor,
-    }
 
 
 def save(data: bytes, tmp_path, name: str, *, dpi: int = 80) -> str:
@@ -110,7 +91,7 @@ def qr_texts(data: bytes, tmp_path, *, dpi: int = 150) -> list[str]:
 def test_r_cq_5_the_ticket_gives_back_name_id_item_level_places_and_the_notes_timings(world, tmp_path):
     ticket = world.tickets[0]
     candidate = ticket.application.candidate
-    text = pdf_text(documents.ticket_pdf([ticket]), tmp_path, "ticket")
+    text = pdf_text(ticket_pdf([ticket]), tmp_path, "ticket")
     compact = text.replace(" ", "")
     assert "职业技能鉴定准考证" in text and ticket.number in text
     assert candidate.name in text and candidate.id_number in text  # in full: checked against the ID card
@@ -129,24 +110,24 @@ def test_r_cq_5_the_ticket_gives_back_name_id_item_level_places_and_the_notes_ti
 def test_r_fj_16_the_notes_follow_the_policy_profile(world, tmp_path):
     PolicyProfile.objects.filter(pk=policy_active().pk).update(entry_minutes_before=45, gather_minutes_before=20,
                                                                no_leave_minutes=40)
-    compact = pdf_text(documents.ticket_pdf([world.tickets[0]]), tmp_path, "ticket-profile").replace(" ", "")
+    compact = pdf_text(ticket_pdf([world.tickets[0]]), tmp_path, "ticket-profile").replace(" ", "")
     assert "考前45分钟" in compact and "考前20分钟到指定地点集合" in compact and "开考40分钟后" in compact
     assert "考前30分钟" not in compact
 
 
 def test_the_ticket_pdf_embeds_its_one_cjk_font(world, tmp_path):
-    fonts = pdf_fonts(documents.ticket_pdf(world.tickets), tmp_path)
+    fonts = pdf_fonts(ticket_pdf(world.tickets), tmp_path)
     assert fonts, "the ticket declares no font"
     for row in fonts:
         assert FONT in row[0] and row[-5] == "yes", row  # name and "emb"
 
 
 def test_the_photo_is_embedded_and_an_uploaded_seal_is_stamped_over_it(world, tmp_path):
-    images = pdf_images(documents.ticket_pdf([world.tickets[0]]), tmp_path)
+    images = pdf_images(ticket_pdf([world.tickets[0]]), tmp_path)
     assert [row[2] for row in images] == ["image"]  # the photo; the seal specimen is vector graphics
     institution = world.plan.institution
     institution.seal.save("seal.png", ContentFile(seal_png()))
-    data = documents.ticket_pdf([world.tickets[0]])
+    data = ticket_pdf([world.tickets[0]])
     kinds = sorted(row[2] for row in pdf_images(data, tmp_path))
     assert kinds == ["image", "image", "smask"]  # photo, seal, and the seal's transparency
     assert "电子章样" not in pdf_text(data, tmp_path, "ticket-seal")
@@ -154,7 +135,7 @@ def test_the_photo_is_embedded_and_an_uploaded_seal_is_stamped_over_it(world, tm
 
 def test_the_qr_code_decodes_to_a_link_whose_signature_verifies(world, tmp_path):
     ticket = world.tickets[1]
-    texts = qr_texts(documents.ticket_pdf([ticket]), tmp_path)
+    texts = qr_texts(ticket_pdf([ticket]), tmp_path)
     assert texts == [ticket_payload(ticket)]
     assert "/arrangement/documents/check-in/?t=" in texts[0]
     assert ticket_payload_verify(texts[0]) == ticket.number
@@ -162,7 +143,7 @@ def test_the_qr_code_decodes_to_a_link_whose_signature_verifies(world, tmp_path)
 
 def test_the_qr_code_carries_the_public_address_of_the_site(world, tmp_path, settings):
     settings.KAOWU_PUBLIC_URL = "https://kaowu.example.cn"
-    texts = qr_texts(documents.ticket_pdf([world.tickets[0]]), tmp_path)
+    texts = qr_texts(ticket_pdf([world.tickets[0]]), tmp_path)
     assert len(texts) == 1 and texts[0].startswith("https://kaowu.example.cn/arrangement/documents/check-in/?t=")
 
 
@@ -221,7 +202,7 @@ def test_a_withdrawn_ticket_printed_by_staff_is_marked_void(world, tmp_path):
     ticket = world.tickets[0]
     ticket.status, ticket.withdrawn_reason = AdmissionTicket.Status.WITHDRAWN, "全部重排"
     ticket.save()
-    assert "本准考证已作废，不得用于入场" in pdf_text(documents.ticket_pdf([ticket]), tmp_path, "ticket-void")
+    assert "本准考证已作废，不得用于入场" in pdf_text(ticket_pdf([ticket]), tmp_path, "ticket-void")
 
 
 def _plain_pages(pages, notes) -> None:
@@ -250,7 +231,7 @@ def test_a_batch_of_120_tickets_is_one_pdf_with_a_page_per_ticket(institution_cl
     world = arranged_plan(institution_clerk, people=120)
     tickets = AdmissionTicket.objects.filter(application__plan=world.plan).order_by("number")
     path = tmp_path / "many.pdf"
-    path.write_bytes(documents.ticket_pdf(tickets))
+    path.write_bytes(ticket_pdf(tickets))
     info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
     assert re.search(r"^Pages:\s+120$", info, re.MULTILINE), info
 
@@ -385,7 +366,7 @@ def test_a_room_of_another_plan_or_session_is_not_found(world, institution_clerk
 
 
 def test_the_door_list_shows_the_room_time_seat_range_and_masked_ids(world, tmp_path):
-    text = pdf_text(documents_lists.door_list_pdf(world.theory, world.sessions[0]), tmp_path, "door-list")
+    text = pdf_text(lists.door_list_pdf(world.theory, world.sessions[0]), tmp_path, "door-list")
     assert "第1考场" in text and "理论知识" in text and "2026年12月5日 09:00–10:30" in text
     assert "01–03（共3人）" in text
     for ticket in world.tickets:
@@ -395,7 +376,7 @@ def test_the_door_list_shows_the_room_time_seat_range_and_masked_ids(world, tmp_
 
 
 def test_the_sign_in_sheet_has_photos_ticket_numbers_a_signature_column_and_totals(world, tmp_path):
-    data = documents_lists.signin_sheet_pdf(world.theory, world.sessions[0])
+    data = lists.signin_sheet_pdf(world.theory, world.sessions[0])
     text = pdf_text(data, tmp_path, "signin-sheet")
     assert "考生签到表" in text and "考生签名" in text and "照片" in text
     assert "应到（人）" in text and "实到（人）" in text and "缺考（人）" in text
@@ -406,16 +387,16 @@ def test_the_sign_in_sheet_has_photos_ticket_numbers_a_signature_column_and_tota
 
 
 def test_seat_labels_carry_names_and_station_labels_do_not(world, tmp_path):
-    seats = pdf_text(documents_lists.seat_labels_pdf(world.theory, world.sessions[0]), tmp_path, "seat-labels")
+    seats = pdf_text(lists.seat_labels_pdf(world.theory, world.sessions[0]), tmp_path, "seat-labels")
     assert all(t.number in seats and t.application.candidate.name in seats for t in world.tickets)
-    stations = pdf_text(documents_lists.seat_labels_pdf(world.practical, world.sessions[1]), tmp_path,
+    stations = pdf_text(lists.seat_labels_pdf(world.practical, world.sessions[1]), tmp_path,
                         "station-labels")
     assert stations.count("工位") >= 12 and "12" in stations
     assert not any(t.application.candidate.name in stations for t in world.tickets)  # drawn by lot (R-FJ-16)
 
 
 def test_r_fj_1b_the_preparation_notice_lists_rooms_places_candidates_and_what_the_site_provides(world, tmp_path):
-    text = pdf_text(documents_lists.preparation_notice_pdf(world.plan), tmp_path, "preparation-notice")
+    text = pdf_text(lists.preparation_notice_pdf(world.plan), tmp_path, "preparation-notice")
     compact = re.sub(r"\s", "", text)  # table cells wrap
     assert "考核准备通知单" in text and world.plan.reviewing_center.name in text
     assert "2026年12月5日09:00–10:30" in compact and "2026年12月5日14:00–15:30" in compact
@@ -453,9 +434,9 @@ def run_worker_once():
 @pytest.mark.django_db(transaction=True)
 def test_a_large_plan_s_tickets_are_made_in_the_background_and_downloaded_by_whoever_started_it(
         world, institution_clerk, institution_admin, login, monkeypatch, tmp_path):
-    monkeypatch.setattr("kaowu.arrangement.views_documents.BACKGROUND_TICKETS", 2)
+    monkeypatch.setattr("kaowu.arrangement.documents.views.BACKGROUND_TICKETS", 2)
     # Two tickets a part: the job streams the batch to its file in two parts (PdfStreamWriter).
-    monkeypatch.setattr("kaowu.arrangement.documents.CHUNK_PAGES", 2)
+    monkeypatch.setattr("kaowu.arrangement.documents.tickets.CHUNK_PAGES", 2)
     client = login(institution_clerk)
     urls = staff_urls(world)
     assert client.get(urls["tickets_plan"])["Location"] == urls["page"]
@@ -482,56 +463,3 @@ def test_a_large_plan_s_tickets_are_made_in_the_background_and_downloaded_by_who
     assert AuditEvent.objects.filter(action="arrangement.document_download", actor=institution_clerk).count() == 1
     # The file is the starter's: a colleague of the same institution does not get it.
     assert login(institution_admin).get(page_url + "file/").status_code == 404
-
-
-# --- check-in --------------------------------------------------------------------------------------
-
-def checkin_url(ticket) -> str:
-    payload = ticket_payload(ticket)
-    return payload[payload.index("/arrangement/"):]
-
-
-@pytest.mark.parametrize("user", ["invigilator", "institution_clerk", "chengdu_reviewer", "province_admin",
-                                  "supervisor"])
-def test_the_check_in_page_shows_a_valid_ticket_with_photo_masked_id_and_places(world, user, request, login):
-    user = request.getfixturevalue(user)
-    ticket = world.tickets[0]
-    candidate = ticket.application.candidate
-    response = login(user).get(checkin_url(ticket))
-    assert response.status_code == 200
-    page = response.content.decode()
-    assert "准考证有效" in page and candidate.name in page and ticket.number in page
-    assert id_mask(candidate.id_number) in page and candidate.id_number not in page
-    assert 'src="data:image/jpeg;base64,' in page
-    assert "第1考场" in page and "实操室A" in page
-    event = AuditEvent.objects.get(action="arrangement.checkin")
-    assert event.actor == user and event.after == {"number": ticket.number, "valid": True}
-
-
-def test_the_check_in_page_says_a_withdrawn_ticket_is_void(world, invigilator, login):
-    ticket = world.tickets[0]
-    AdmissionTicket.objects.filter(pk=ticket.pk).update(status=AdmissionTicket.Status.WITHDRAWN,
-                                                         withdrawn_reason="考场全部重新编排")
-    page = login(invigilator).get(checkin_url(ticket)).content.decode()
-    assert "准考证已作废" in page and "考场全部重新编排" in page and "准考证有效" not in page
-
-
-def test_a_tampered_code_says_only_that_the_check_failed(world, invigilator, login):
-    ticket, other = world.tickets[0], world.tickets[1]
-    tampered = checkin_url(ticket).replace(ticket.number, other.number)
-    response = login(invigilator).get(tampered)
-    page = response.content.decode()
-    assert response.status_code == 400 and "准考证校验失败" in page
-    assert other.application.candidate.name not in page and other.number not in page
-    event = AuditEvent.objects.get(action="arrangement.checkin_failed")
-    assert event.actor == invigilator and other.number in event.after["payload"]
-
-
-def test_outsiders_cannot_check_a_ticket(world, outsiders, candidate, login):
-    url = checkin_url(world.tickets[0])
-    expected = {"other_institution_clerk": 404, "mianyang_reviewer": 404, "other_invigilator": 404,
-                "mianyang_supervisor": 404, "other_candidate": 403, "assessor": 403}
-    for name, status in expected.items():
-        assert login(outsiders[name]).get(url).status_code == status, name
-    assert login(candidate).get(url).status_code == 403  # not even their own: the page is for the door
-    assert not AuditEvent.objects.filter(action="arrangement.checkin").exists()

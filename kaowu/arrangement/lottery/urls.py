@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kaowu.arrangement import views_lottery as views
+from kaowu.arrangement.lottery import views
 
 urlpatterns = [
     path("", views.lottery_home, name="lottery_home"),

@@ -15,16 +15,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kaowu.accounts.models import User
-from kaowu.arrangement.lottery import ALGORITHM, DrawRefused, Replay, draw_replay, stations_draw
+from kaowu.arrangement.audit import ArrangementAction
+from kaowu.arrangement.lottery.draw import ALGORITHM, DrawRefused, Replay, draw_replay, stations_draw
+from kaowu.arrangement.lottery.selectors import SEATED_STATUSES, draw_audited, lottery_may_draw
 from kaowu.arrangement.models import StationDraw
-from kaowu.arrangement.selectors_lottery import SEATED_STATUSES, lottery_may_draw
 from kaowu.core.errors import PermissionRefused, RuleViolation
-from kaowu.core.models import AuditEvent
 from kaowu.core.services import audit_record
 from kaowu.plans.models import Session
 from kaowu.sites.models import Room, RoomKind
 
-DRAW_ACTION = "arrangement.station_draw"
 SEED_LIMIT = 2**63  # StationDraw.seed is a BigIntegerField
 
 
@@ -87,7 +86,7 @@ def station_draw(*, session: Session, room: Room, by: User, present_application_
     except IntegrityError:  # a draw committed between our check and our insert (no row lock on SQLite reads)
         first = StationDraw.objects.select_related("drawn_by").get(session=session, room=room)
         raise _refuse_second_draw(first) from None
-    audit_record(action=DRAW_ACTION, actor=by, target=draw, organisation=plan.institution, after={
+    audit_record(action=ArrangementAction.STATION_DRAW, actor=by, target=draw, organisation=plan.institution, after={
         "session": session.pk, "room": room.pk, "seed": seed, "present": present, "stations": stations,
         "result": draw.result, "algorithm": ALGORITHM,
     })
@@ -107,9 +106,7 @@ class DrawReplay:
 
 def station_draw_replay(draw: StationDraw) -> DrawReplay:
     """Recompute a draw from its seed and say whether it gives back the recorded result."""
-    event = (AuditEvent.objects.filter(action=DRAW_ACTION, object_type=StationDraw._meta.label,
-                                       object_id=str(draw.pk)).order_by("pk").first())
-    audited = (event.after or {}) if event is not None else {}
+    audited = draw_audited(draw)
     if "stations" in audited:
         stations, stations_recorded = [int(n) for n in audited["stations"]], True
     else:

@@ -12,25 +12,32 @@ from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from kaowu.accounts.models import Role, User
+from kaowu.accounts.roles import is_institution_staff_of
+from kaowu.arrangement.audit import ArrangementAction
 from kaowu.arrangement.models import SeatAssignment, StationDraw
+from kaowu.core.models import AuditEvent
 from kaowu.plans.models import Plan, Session
 from kaowu.plans.selectors import plans_visible_to
 from kaowu.registration.models import Application
 from kaowu.sites.models import Room, RoomKind
 
-# Roles of the plan's institution that may draw; the province admin may too.
-INSTITUTION_DRAWERS = {Role.INVIGILATOR, Role.INSTITUTION_ADMIN, Role.INSTITUTION_CLERK}
-LOTTERY_VIEWERS = (*INSTITUTION_DRAWERS, Role.CITY_REVIEWER, Role.PROVINCE_ADMIN)
 # Applications that hold their seat on the exam day (a withdrawn or refunded one does not draw).
 SEATED_STATUSES = (Application.Status.PAID, Application.Status.TICKETED)
 
 
+def _institution_drawer_of(user: User, institution_id: int) -> bool:
+    """The plan's institution's staff and its invigilators (they draw at the door)."""
+    return is_institution_staff_of(user, institution_id) or (
+        user.role == Role.INVIGILATOR and user.organisation_id == institution_id)
+
+
 def lottery_may_draw(user: User, plan: Plan) -> bool:
+    """The plan's institution's staff and invigilators; the province admin too."""
     if not user.is_authenticated:
         return False
     if user.role == Role.PROVINCE_ADMIN:
         return True
-    return user.role in INSTITUTION_DRAWERS and user.organisation_id == plan.institution_id
+    return _institution_drawer_of(user, plan.institution_id)
 
 
 def lottery_sessions_visible_to(user: User) -> QuerySet[Session]:
@@ -40,7 +47,7 @@ def lottery_sessions_visible_to(user: User) -> QuerySet[Session]:
                                               "subject")
     if user.role == Role.PROVINCE_ADMIN:
         return sessions
-    if user.role in INSTITUTION_DRAWERS:
+    if _institution_drawer_of(user, user.organisation_id):
         return sessions.filter(plan__institution=user.organisation)
     if user.role == Role.CITY_REVIEWER:
         return sessions.filter(plan__in=plans_visible_to(user))
@@ -127,3 +134,10 @@ def lottery_photo_application(*, user: User, session_id: int, room_id: int, appl
         seated |= Q(pk__in=[int(pk) for pk in draw.present])
     return get_object_or_404(Application.objects.filter(seated).select_related("candidate").distinct(),
                              pk=application_id)
+
+
+def draw_audited(draw: StationDraw) -> dict:
+    """What the audit event written at draw time recorded (`after`), or {} when there is none."""
+    event = (AuditEvent.objects.filter(action=ArrangementAction.STATION_DRAW, object_type=StationDraw._meta.label,
+                                       object_id=str(draw.pk)).order_by("pk").first())
+    return (event.after or {}) if event is not None else {}

@@ -1,6 +1,6 @@
 """Batch admission-ticket PDFs of large plans (over BACKGROUND_TICKETS tickets) as a background task.
 
-The task streams the PDF to a temporary file (`documents.ticket_pdf_write` draws CHUNK_PAGES tickets at a
+The task streams the PDF to a temporary file (`tickets.ticket_pdf_write` draws CHUNK_PAGES tickets at a
 time and appends each part to the file, so the worker's memory does not grow with the plan), stores it under MEDIA at
 `arrangement/batches/<random>.pdf` (the path carries neither a name nor an ID number) and leaves the
 stored name in JobProgress.result; the download view checks that the job is the user's and the plan
@@ -20,18 +20,11 @@ BACKGROUND_TICKETS = 500
 BATCH_DIR = "arrangement/batches"
 
 
-def plan_tickets(plan):
-    """The valid tickets of a plan, in ticket number order (the order they were issued in)."""
-    from kaowu.arrangement.models import AdmissionTicket
-
-    return AdmissionTicket.objects.filter(application__plan=plan, status=AdmissionTicket.Status.VALID).order_by(
-        "number")
-
-
 @task(takes_context=True)
 def tickets_batch_pdf(context, *, plan_id: int, user_id: int) -> dict:
     from kaowu.accounts.models import User
-    from kaowu.arrangement import documents
+    from kaowu.arrangement.documents.selectors import plan_tickets
+    from kaowu.arrangement.documents.tickets import ticket_pdf_write
     from kaowu.plans.selectors import plans_visible_to
 
     task_id = str(context.task_result.id)
@@ -45,7 +38,7 @@ def tickets_batch_pdf(context, *, plan_id: int, user_id: int) -> dict:
         job_progress_report(task_id, done=done, message=f"已生成 {done} / {total} 张")
 
     with tempfile.TemporaryFile() as handle:
-        count = documents.ticket_pdf_write(tickets, handle, title=f"准考证 {plan.name}", progress=progress)
+        count = ticket_pdf_write(tickets, handle, title=f"准考证 {plan.name}", progress=progress)
         size = handle.tell()
         handle.seek(0)
         name = default_storage.save(f"{BATCH_DIR}/{secrets.token_urlsafe(16)}.pdf", File(handle))

@@ -5,13 +5,12 @@ import re
 
 import pytest
 
-from kaowu.arrangement.tests.test_lottery import exam_day  # noqa: F401  (fixture)
 from kaowu.core.tests.browser_support import ARTIFACTS, log_in, open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_invigilator_draws_stations_on_a_phone(live_server, exam_day, invigilator, browser):  # noqa: F811
+def test_the_invigilator_draws_stations_on_a_phone(live_server, exam_day, invigilator, browser):
     page, problems = open_page(browser, viewport={"width": 390, "height": 844}, device_scale_factor=2,
                                is_mobile=True, has_touch=True)
     log_in(page, live_server, "cd01_invigilator01")

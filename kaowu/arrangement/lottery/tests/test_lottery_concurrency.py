@@ -5,9 +5,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connections
 
+from kaowu.arrangement.lottery.services import station_draw
 from kaowu.arrangement.models import StationDraw
-from kaowu.arrangement.services_lottery import station_draw
-from kaowu.arrangement.tests.test_lottery import exam_day  # noqa: F401  (fixture)
 from kaowu.core.errors import RuleViolation
 from kaowu.plans.models import Session
 from kaowu.sites.models import Room
@@ -17,7 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PRESSES = 12
 
 
-def test_simultaneous_draws_for_one_room_make_exactly_one(exam_day, invigilator):  # noqa: F811
+def test_simultaneous_draws_for_one_room_make_exactly_one(exam_day, invigilator):
     session_id, room_id = exam_day["session"].pk, exam_day["room"].pk
     present = [a.pk for a in exam_day["applications"]]
 

@@ -1,14 +1,15 @@
 """The 考生名单 as Excel: a plan's, or a room's in one session with a column to sign (the sign-in list).
-Full ID numbers: for staff only, and the views audit every export."""
+Full ID numbers: for staff only, and `services.roster_export` audits every export."""
 
+from collections.abc import Iterable
 from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from kaowu.arrangement.documents_lists import session_time
-from kaowu.arrangement.models import AdmissionTicket, SeatAssignment
+from kaowu.arrangement.documents.lists import session_time
+from kaowu.arrangement.models import SeatAssignment
 from kaowu.plans.models import Plan, Session
 from kaowu.sites.models import Room
 
@@ -16,21 +17,11 @@ HEADER_FILL = PatternFill("solid", fgColor="F1F3F5")
 THIN = Side(style="thin", color="999999")
 
 
-def roster_xlsx(plan: Plan, *, room: Room | None = None, session: Session | None = None,
-                signature: bool = False) -> tuple[bytes, int]:
+def roster_xlsx(plan: Plan, *, seats: Iterable[SeatAssignment], tickets: dict[int, str], room: Room | None = None,
+                session: Session | None = None, signature: bool = False) -> tuple[bytes, int]:
     """考生名单 as Excel: session, room, seat, name, ID number, ticket number (+ a column to sign for a
-    room's sign-in list); the whole plan or one room and session. Returns (bytes, rows)."""
-    seats = (SeatAssignment.objects.filter(session__plan=plan)
-             .select_related("application__candidate", "session__item__occupation", "session__item__special_item",
-                             "session__subject", "room__site")
-             .order_by("session__date", "session__start", "session_id", "room__site__name", "room__name",
-                       "seat_number"))
-    if room is not None:
-        seats = seats.filter(room=room)
-    if session is not None:
-        seats = seats.filter(session=session)
-    tickets = dict(AdmissionTicket.objects.filter(application__plan=plan, status=AdmissionTicket.Status.VALID)
-                   .values_list("application_id", "number"))
+    room's sign-in list); the whole plan or one room and session. `seats` and `tickets` (application id →
+    number) come from the selectors. Returns (bytes, rows)."""
     book = Workbook()
     sheet = book.active
     sheet.title = "考生名单"
@@ -50,7 +41,7 @@ def roster_xlsx(plan: Plan, *, room: Room | None = None, session: Session | None
         cell.border = Border(top=THIN, bottom=THIN, left=THIN, right=THIN)
         cell.alignment = Alignment(horizontal="center")
     count = 0
-    for count, seat in enumerate(seats.iterator(chunk_size=2000), start=1):
+    for count, seat in enumerate(seats, start=1):
         s, candidate = seat.session, seat.application.candidate
         row = [count, f"{s.date:%Y-%m-%d}", f"{s.start:%H:%M}-{s.end:%H:%M}", str(s.item),
                s.subject.name if s.subject_id else "", seat.room.site.name, seat.room.name, seat.seat_number,

@@ -4,9 +4,9 @@
     ticket_pdf_write(tickets, path, progress=...)      # a batch, streamed to a file
     ticket_pages_pdf_write(pages, path, notes=...)     # the same from TicketPages (no database)
 
-What a ticket says (the notes, the data of each page) is in `documents_ticket_data.py`; the lists of a
-room (door list, sign-in sheet, seat labels) and the preparation notice in `documents_lists.py`; the
-Excel lists in `documents_excel.py`.
+What a ticket says (the notes, the data of each page) is in `ticket_data.py`; the lists of a
+room (door list, sign-in sheet, seat labels) and the preparation notice in `lists.py`; the
+Excel lists in `excel.py`.
 
 Decisions:
 - **A4, one ticket per page**, not half A4: candidates print at home on A4, the ticket carries the whole
@@ -41,7 +41,7 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Paragraph
 
-from kaowu.arrangement.documents_ticket_data import TicketPage, candidate_notes, ticket_pages
+from kaowu.arrangement.documents.ticket_data import TicketPage, candidate_notes, ticket_pages
 from kaowu.arrangement.models import AdmissionTicket
 from kaowu.arrangement.ticket_signing import ticket_payload
 from kaowu.catalog.policy import policy_active
@@ -368,7 +368,7 @@ def ticket_pdf_write(tickets: Iterable[AdmissionTicket], target, *, title: str =
                      progress: Callable[[int], None] | None = None, every: int = 50,
                      chunk: int | None = None) -> int:
     """Write one page per ticket to `target` (a path or a binary file); returns the page count. The
-    tickets are read `documents_ticket_data.CHUNK` at a time and written as `ticket_pages_pdf_write` does,
+    tickets are read `ticket_data.CHUNK` at a time and written as `ticket_pages_pdf_write` does,
     so a plan of any size streams to the file."""
     return ticket_pages_pdf_write(ticket_pages(tickets), target, notes=candidate_notes(policy_active()),
                                   title=title, progress=progress, every=every, chunk=chunk)

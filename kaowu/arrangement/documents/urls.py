@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from kaowu.arrangement import views_documents as views
+from kaowu.arrangement.documents import views
 
 ROOM_SESSION = "plans/<int:plan_id>/sessions/<int:session_id>/rooms/<int:room_id>/"
 
@@ -22,5 +22,4 @@ urlpatterns = [
     path("batches/<str:task_id>/", views.batch_page, name="arrangement_documents_batch"),
     path("batches/<str:task_id>/progress/", views.batch_progress, name="arrangement_documents_batch_progress"),
     path("batches/<str:task_id>/file/", views.batch_file, name="arrangement_documents_batch_file"),
-    path("check-in/", views.checkin, name="arrangement_checkin"),
 ]

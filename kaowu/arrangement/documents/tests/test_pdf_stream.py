@@ -1,5 +1,5 @@
 """Batch ticket PDFs streamed to disk: `kaowu.core.pdf.PdfStreamWriter` appending ReportLab files, and
-`documents.ticket_pages_pdf_write` drawing a batch a part at a time.
+`documents.tickets.ticket_pages_pdf_write` drawing a batch a part at a time.
 
 The files are read back with poppler (pdfinfo, pdftotext, pdffonts, pdfimages) and, when Debian's qpdf
 is installed, checked with `qpdf --check`; the QR code of a page from a later part is decoded with zxing-cpp.
@@ -19,15 +19,15 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from kaowu.arrangement import documents
-from kaowu.arrangement.documents_ticket_data import SeatLine, TicketPage, candidate_notes
-from kaowu.arrangement.tests.doc_factories import photo_jpeg, seal_png
+from kaowu.arrangement.documents.tests.factories import photo_jpeg, seal_png
+from kaowu.arrangement.documents.ticket_data import SeatLine, TicketPage, candidate_notes
+from kaowu.arrangement.documents.tickets import ticket_pages_pdf_write
 from kaowu.arrangement.ticket_signing import ticket_payload_verify
 from kaowu.catalog.models import PolicyProfile
 from kaowu.core.pdf import FONT, PdfStreamError, PdfStreamWriter, canvas_open
 from kaowu.sites.models import RoomKind
 
-REPO = Path(__file__).resolve().parents[3]
+REPO = Path(__file__).resolve().parents[4]
 NAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍鹏辉红梅飞鑫斌宇浩凯健俊帆帅旭宁"
 PHOTOS = 20
@@ -165,7 +165,7 @@ def test_a_batch_in_parts_keeps_every_ticket_in_order_with_photo_seal_and_a_qr_c
     path = tmp_path / "batch.pdf"
     reported = []
     tickets = list(pages(7))
-    count = documents.ticket_pages_pdf_write(iter(tickets), path, notes=NOTES, chunk=3, every=2,
+    count = ticket_pages_pdf_write(iter(tickets), path, notes=NOTES, chunk=3, every=2,
                                              progress=reported.append)
     assert count == 7 and page_count(path) == 7
     assert reported == [2, 4, 6, 7]
@@ -188,10 +188,10 @@ def test_a_batch_in_parts_keeps_every_ticket_in_order_with_photo_seal_and_a_qr_c
 
 def test_a_batch_that_fits_one_part_is_reportlab_s_file_as_it_is(media, tmp_path):
     out = BytesIO()
-    assert documents.ticket_pages_pdf_write(pages(3), out, notes=NOTES, chunk=3) == 3
+    assert ticket_pages_pdf_write(pages(3), out, notes=NOTES, chunk=3) == 3
     assert b"ReportLab" in out.getvalue()[:200] and b"PdfStreamWriter" not in out.getvalue()
     empty = tmp_path / "empty.pdf"
-    assert documents.ticket_pages_pdf_write(iter(()), empty, notes=NOTES) == 0
+    assert ticket_pages_pdf_write(iter(()), empty, notes=NOTES) == 0
     assert page_count(empty) == 1 and "没有可打印的准考证" in page_text(empty, 1)
 
 
@@ -201,13 +201,13 @@ def _child_run(count: int, path: str) -> dict:
     """In a fresh process (Django set up, no database): a batch of `count` tickets to `path`."""
     import resource
 
-    written = documents.ticket_pages_pdf_write(pages(count), path, notes=NOTES)
+    written = ticket_pages_pdf_write(pages(count), path, notes=NOTES)
     return {"pages": written, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
 def _batch_in_a_fresh_process(count: int, tmp_path: Path) -> dict:
     code = ("import django, json, sys; django.setup(); "
-            "from kaowu.arrangement.tests.test_pdf_stream import _child_run; "
+            "from kaowu.arrangement.documents.tests.test_pdf_stream import _child_run; "
             "print(json.dumps(_child_run(int(sys.argv[1]), sys.argv[2])))")
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "kaowu.settings", "KAOWU_MEDIA_ROOT": str(tmp_path / "media"),
            "KAOWU_VAR_DIR": str(tmp_path / "var")}

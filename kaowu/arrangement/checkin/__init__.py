@@ -1,0 +1,1 @@
+"""Ticket check-in at the door: the page behind the ticket's QR code."""

@@ -1,0 +1,1 @@
+"""The station lottery (工位抽签, R-FJ-16) on the exam day."""
