@@ -5,8 +5,8 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from kaowu.accounts.roles import OFFICE_ROLES
-from kaowu.plans.calendar import calendar_month_for
+from kaowu.accounts.roles import is_office
+from kaowu.plans.calendar.selectors import calendar_month_for
 
 
 @login_required
@@ -18,5 +18,5 @@ def calendar_month(request, year: int | None = None, month: int | None = None):
         raise Http404("没有这个月份")
     view = calendar_month_for(user=request.user, year=year, month=month, today=today)
     return render(request, "plans/calendar_month.html", {
-        "cal": view, "today": today, "is_office": request.user.role in OFFICE_ROLES,
+        "cal": view, "today": today, "is_office": is_office(request.user),
     })

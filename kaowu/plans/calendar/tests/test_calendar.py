@@ -14,7 +14,8 @@ from kaowu.accounts.services import organisation_create
 from kaowu.catalog.models import AssessmentType, SpecialItem
 from kaowu.core.models import AuditEvent
 from kaowu.core.tests.test_pages import external_links
-from kaowu.plans.calendar import DEFAULT_PATH, CalendarFileError, calendar_entry_for, calendar_load
+from kaowu.plans.calendar.selectors import calendar_entry_for
+from kaowu.plans.calendar.services import DEFAULT_PATH, CalendarFileError, calendar_load
 from kaowu.plans.models import CalendarEntry, Plan, PlanItem, PlanKind, Session
 from kaowu.sites.models import Room, Site
 

@@ -1,5 +1,4 @@
-"""The published exam calendars (R-SC24-13, R-LN-1, R-SC24-4): loading them, finding the row a
-plan falls under, and the month view's data.
+"""Loading the published exam calendars (R-SC24-13, R-LN-1, R-SC24-4) from their data file.
 
 The calendar file (data/calendar.json) is checked whole before anything is written, and written
 in one transaction, so a bad file leaves the database as it was. Rows are matched on their
@@ -7,35 +6,25 @@ natural key (region, year, kind, assessment type, number), so loading the same f
 changes nothing. Rows the file no longer lists are left alone: a plan may point at them.
 """
 
-import calendar as stdlib_calendar
 import json
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, Q, QuerySet
 
 from kaowu.accounts.models import User
-from kaowu.accounts.roles import OFFICE_ROLES
-from kaowu.accounts.selectors import organisations_visible_to
 from kaowu.catalog.models import AssessmentType
-from kaowu.catalog.selectors import region_chain
 from kaowu.core.services import audit_record
-from kaowu.core.workdays import WorkdayCalendarError, holiday_data_covers, is_workday
-from kaowu.plans.models import CalendarEntry, Plan, PlanKind, Session
-from kaowu.sites.models import Room
+from kaowu.plans.audit import PlanAction
+from kaowu.plans.models import CalendarEntry, PlanKind
 
-DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "calendar.json"
-DEFAULT_REGION = "510000"
+# The data file stays in the app's data/ folder (the command's help names it there).
+DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "calendar.json"
 TOP_KEYS = {"version", "sources", "note", "notes", "calendars"}
 GROUP_KEYS = {"region_code", "year", "kind", "assessment_type", "source", "note", "entries"}
 ENTRY_KEYS = {"number", "registration_deadline", "exam_date", "note"}
-# Statuses in which a plan is public (the portal shows the same ones once announced).
-PUBLIC_STATUSES = (Plan.Status.APPROVED, Plan.Status.REGISTRATION_OPEN, Plan.Status.REGISTRATION_CLOSED)
-WEEKDAY_LABELS = ["一", "二", "三", "四", "五", "六", "日"]
 
 
 class CalendarFileError(Exception):
@@ -219,7 +208,7 @@ def calendar_load(*, path: Path | str | None = None, by: User | None = None) -> 
         entry.save(update_fields=[*changed, "updated_at"])
         counts["updated"] += 1
     audit_record(
-        action="calendar.load", actor=by,
+        action=PlanAction.CALENDAR_LOAD, actor=by,
         after={"file": source.name, "version": document["version"].strip(), "counts": counts},
     )
     return counts
@@ -227,159 +216,3 @@ def calendar_load(*, path: Path | str | None = None, by: User | None = None) -> 
 
 def counts_summary(counts: dict[str, int]) -> str:
     return f"考核日历：新增 {counts['created']}，更新 {counts['updated']}，未变 {counts['unchanged']}"
-
-
-# --- reading --------------------------------------------------------------------------------
-
-
-def calendar_entry_for(
-    *, region_code: str, kind: str, assessment_type: str, exam_date: date, completion_days: int
-) -> CalendarEntry | None:
-    """The calendar row an exam on `exam_date` belongs to, or None when it is off the calendar.
-
-    R-SC24-13: an exam is completed within `completion_days` of its calendar date, so the row is
-    the one with row.exam_date <= exam_date <= row.exam_date + completion_days (the latest such
-    row when two overlap). A region without its own calendar uses its city's, then its province's.
-    """
-    chain = region_chain(region_code)
-    candidates = list(
-        CalendarEntry.objects.filter(
-            region_code__in=chain, kind=kind, assessment_type=assessment_type,
-            exam_date__lte=exam_date, exam_date__gte=exam_date - timedelta(days=completion_days),
-        ).order_by("-exam_date")
-    )
-    for code in chain:
-        for entry in candidates:
-            if entry.region_code == code:
-                return entry
-    return None
-
-
-def month_shift(year: int, month: int, delta: int) -> tuple[int, int]:
-    index = year * 12 + (month - 1) + delta
-    return index // 12, index % 12 + 1
-
-
-def user_region(user: User) -> str:
-    """The region whose calendars a user reads: its organisation's, else the default province."""
-    organisation = getattr(user, "organisation", None)
-    code = getattr(organisation, "region_code", "") or ""
-    return code if len(code) == 6 and code.isdigit() else DEFAULT_REGION
-
-
-def plans_in_calendar_of(user: User) -> QuerySet[Plan]:
-    """Plans whose sessions a user sees in the calendar.
-
-    Office roles see every plan of the institutions in their subtree; the other roles (assessors,
-    candidates, ...) see only the announced plans of their own organisation's subtree, which are
-    public anyway.
-    """
-    if not user.is_authenticated or user.organisation_id is None:
-        return Plan.objects.none()
-    if user.role in OFFICE_ROLES:
-        return Plan.objects.filter(institution__in=organisations_visible_to(user))
-    return Plan.objects.filter(
-        institution__path__startswith=user.organisation.path,
-        status__in=PUBLIC_STATUSES, announced_at__isnull=False,
-    )
-
-
-@dataclass
-class CalendarDay:
-    day: date
-    in_month: bool
-    is_today: bool
-    workday: bool | None  # None: a year before the holiday data
-    exams: list[CalendarEntry] = field(default_factory=list)
-    deadlines: list[CalendarEntry] = field(default_factory=list)
-    sessions: list[Session] = field(default_factory=list)
-
-    @property
-    def weekday_label(self) -> str:
-        return "星期" + WEEKDAY_LABELS[self.day.weekday()]
-
-    @property
-    def is_holiday(self) -> bool:
-        """A weekday off (法定节假日)."""
-        return self.workday is False and self.day.weekday() < 5
-
-    @property
-    def is_adjusted_workday(self) -> bool:
-        """A weekend day worked (调休上班)."""
-        return self.workday is True and self.day.weekday() >= 5
-
-    @property
-    def is_rest(self) -> bool:
-        return self.workday is False or (self.workday is None and self.day.weekday() >= 5)
-
-    @property
-    def has_events(self) -> bool:
-        return bool(self.exams or self.deadlines or self.sessions)
-
-    @property
-    def is_listed(self) -> bool:
-        """Shown in the small-screen list: a day of the month that carries something."""
-        return self.in_month and (self.has_events or self.is_holiday or self.is_adjusted_workday)
-
-
-@dataclass
-class CalendarMonth:
-    year: int
-    month: int
-    region_code: str
-    weeks: list[list[CalendarDay]]
-    previous: tuple[int, int]
-    next: tuple[int, int]
-    holidays_known: bool
-    weekday_labels: list[str] = field(default_factory=lambda: list(WEEKDAY_LABELS))
-
-    @property
-    def days(self) -> list[CalendarDay]:
-        """The days of the month itself, for the list shown on small screens."""
-        return [d for week in self.weeks for d in week if d.in_month]
-
-    @property
-    def event_days(self) -> list[CalendarDay]:
-        return [d for d in self.days if d.is_listed]
-
-
-def calendar_month_for(*, user: User, year: int, month: int, today: date) -> CalendarMonth:
-    """The month grid (Monday first) with calendar rows, holidays and the user's plan sessions."""
-    weeks_of_dates = stdlib_calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
-    first, last = weeks_of_dates[0][0], weeks_of_dates[-1][-1]
-    region = user_region(user)
-    entries = CalendarEntry.objects.filter(region_code__in=region_chain(region)).filter(
-        Q(exam_date__range=(first, last)) | Q(registration_deadline__range=(first, last))
-    ).order_by("exam_date", "number")
-    sessions = (
-        Session.objects.filter(plan__in=plans_in_calendar_of(user), date__range=(first, last))
-        .select_related("plan", "subject", "item__occupation", "item__special_item")
-        .prefetch_related(Prefetch("rooms", queryset=Room.objects.select_related("site")))
-        .order_by("date", "start")
-    )
-    days: dict[date, CalendarDay] = {}
-    # A year not announced yet is counted Monday to Friday; the page says so.
-    holidays_known = holiday_data_covers(first, last)
-    weeks = []
-    for week in weeks_of_dates:
-        row = []
-        for d in week:
-            try:
-                workday = is_workday(d)
-            except WorkdayCalendarError:
-                workday = None
-                holidays_known = False
-            days[d] = CalendarDay(day=d, in_month=d.month == month, is_today=d == today, workday=workday)
-            row.append(days[d])
-        weeks.append(row)
-    for entry in entries:
-        if first <= entry.exam_date <= last:
-            days[entry.exam_date].exams.append(entry)
-        if entry.registration_deadline and first <= entry.registration_deadline <= last:
-            days[entry.registration_deadline].deadlines.append(entry)
-    for session in sessions:
-        days[session.date].sessions.append(session)
-    return CalendarMonth(
-        year=year, month=month, region_code=region, weeks=weeks,
-        previous=month_shift(year, month, -1), next=month_shift(year, month, 1), holidays_known=holidays_known,
-    )
