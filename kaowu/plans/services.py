@@ -20,8 +20,8 @@ from kaowu.core.workflow import transition_check
 from kaowu.plans.audit import PlanAction
 from kaowu.plans.calendar.selectors import calendar_entry_for
 from kaowu.plans.models import Plan, PlanChangeRequest, PlanItem, PlanKind, Session
+from kaowu.sites.filings.selectors import facility_filing_approved_for
 from kaowu.sites.models import Site
-from kaowu.sites.selectors import facility_filing_approved_for
 
 Status = Plan.Status
 

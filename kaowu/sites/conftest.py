@@ -1,32 +1,20 @@
-"""Fixtures for the sites tests: a 成都 site of the clerk's institution, a 绵阳 one, catalogue items."""
-
-from datetime import date
+"""Fixtures for the sites tests (the app's and its sub-areas' filings/ and unified/): a 成都 site of the
+clerk's institution, a 绵阳 one, catalogue items, filings at each step. Helpers are in tests/factories.py."""
 
 import pytest
-from django.core.files.base import ContentFile
 
 from kaowu.accounts.models import Role
 from kaowu.accounts.services import user_create
 from kaowu.catalog.models import Occupation, SpecialItem
 from kaowu.sites import services
-from kaowu.sites.demo import SITE_PHOTO_PNG as PNG
+from kaowu.sites.filings import services as filing_services
 from kaowu.sites.models import FacilityFilingAttachment, RoomKind
-
-# A Monday; 2025 is covered by the holiday calendar, so the tests do not depend on the day they run.
-MONDAY = date(2025, 3, 3)
+from kaowu.sites.tests.factories import MONDAY, photo, site_of
 
 
 @pytest.fixture(autouse=True)
 def media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def site_of(institution, user, name="第一考点", region_code=None):
-    return services.site_create(
-        institution=institution, by=user, name=name, address="锦江区东大街100号",
-        region_code=region_code or institution.region_code, contact_name="陈录", contact_phone="13800138000",
-        safety_officer="刘安", safety_officer_phone="13900139000",
-    )
 
 
 @pytest.fixture
@@ -64,22 +52,18 @@ def equipped_site(chengdu_site, institution_clerk):
     return chengdu_site
 
 
-def photo(name="site.png") -> ContentFile:
-    return ContentFile(PNG, name=name)
-
-
 @pytest.fixture
 def draft_filing(equipped_site, institution_clerk, special_item):
-    return services.facility_filing_create(site=equipped_site, by=institution_clerk, special_item=special_item)
+    return filing_services.facility_filing_create(site=equipped_site, by=institution_clerk, special_item=special_item)
 
 
 @pytest.fixture
 def complete_filing(draft_filing, institution_clerk):
-    services.facility_filing_attach(filing=draft_filing, by=institution_clerk,
+    filing_services.facility_filing_attach(filing=draft_filing, by=institution_clerk,
                                     kind=FacilityFilingAttachment.Kind.PHOTO, file=photo(), caption="考场全景")
     return draft_filing
 
 
 @pytest.fixture
 def submitted_filing(complete_filing, institution_clerk):
-    return services.facility_filing_submit(filing=complete_filing, by=institution_clerk, today=MONDAY)
+    return filing_services.facility_filing_submit(filing=complete_filing, by=institution_clerk, today=MONDAY)

@@ -1,5 +1,9 @@
 """Sites (考点), rooms (考场), stations (工位) and equipment, with the R-SC21-1, R-SC21-2 and R-CQ-6 checks.
 
+Only the institution's own admin or clerk writes its sites, rooms, equipment, filings and applications
+(PermissionRefused otherwise); the wording of that refusal and the editing of a few fields are shared
+with the sub-areas filings/ and unified/, which import them from here.
+
 R-CQ-6 refuses a theory or computer room above `theory_room_capacity`, a tiered theory room and a
 theory room with fewer desks than candidates (单人单桌); practical rooms are as the item needs.
 """
@@ -11,12 +15,13 @@ from django.db import transaction
 from django.db.models import Max
 
 from kaowu.accounts.models import Organisation, User
+from kaowu.accounts.roles import require_institution_staff_of
 from kaowu.catalog.models.policy import PolicyProfile
 from kaowu.catalog.policy import policy_active
 from kaowu.core.errors import RuleViolation
 from kaowu.core.services import audit_record, snapshot
+from kaowu.sites.audit import SiteAction
 from kaowu.sites.models import Equipment, Room, RoomKind, Site, Station
-from kaowu.sites.services.common import _apply_changes, _require_institution_staff
 
 SITE_EDITABLE_FIELDS = frozenset({
     "name", "address", "region_code", "contact_name", "contact_phone", "safety_officer", "safety_officer_phone",
@@ -35,6 +40,26 @@ ROOM_READINESS_ITEMS = (
 )
 
 
+
+
+def staff_only(institution: Organisation) -> str:
+    """The refusal given to anyone but the institution's own admin or clerk."""
+    return f"只有{institution.name}的管理员或经办人可以办理"
+
+
+def field_changes_apply(instance, changes: dict[str, Any], allowed: frozenset[str]) -> list[str]:
+    """Set the `changes` that differ on `instance`; refuse a field outside `allowed`. Returns what changed."""
+    unknown = sorted(set(changes) - allowed)
+    if unknown:
+        raise ValidationError(f"不能修改这些字段：{'、'.join(unknown)}")
+    changed = []
+    for name, value in changes.items():
+        if getattr(instance, name) != value:
+            setattr(instance, name, value)
+            changed.append(name)
+    return changed
+
+
 # --- sites -----------------------------------------------------------------------------------
 
 @transaction.atomic
@@ -51,7 +76,7 @@ def site_create(
     safety_officer_phone: str = "",
 ) -> Site:
     """Add a 考点 of the institution; a named safety officer is required (R-SC21-1)."""
-    _require_institution_staff(by, institution)
+    require_institution_staff_of(by, institution, staff_only(institution))
     if institution.kind != Organisation.Kind.INSTITUTION:
         raise ValidationError("考点只能属于报名考核机构")
     if not safety_officer.strip():
@@ -62,23 +87,23 @@ def site_create(
     )
     site.full_clean()
     site.save()
-    audit_record(action="site.create", actor=by, target=site, after=snapshot(site), organisation=institution)
+    audit_record(action=SiteAction.SITE_CREATE, actor=by, target=site, after=snapshot(site), organisation=institution)
     return site
 
 
 @transaction.atomic
 def site_update(*, site: Site, by: User, **changes: Any) -> Site:
-    _require_institution_staff(by, site.institution)
+    require_institution_staff_of(by, site.institution, staff_only(site.institution))
     site = Site.objects.select_for_update().get(pk=site.pk)
     before = snapshot(site, list(changes))
-    changed = _apply_changes(site, changes, SITE_EDITABLE_FIELDS)
+    changed = field_changes_apply(site, changes, SITE_EDITABLE_FIELDS)
     if not changed:
         return site
     if not site.safety_officer.strip():
         raise RuleViolation("R-SC21-1", "考点须指定专职安全人员（安全员）")
     site.full_clean()
     site.save()
-    audit_record(action="site.update", actor=by, target=site, organisation=site.institution,
+    audit_record(action=SiteAction.SITE_UPDATE, actor=by, target=site, organisation=site.institution,
                  before={k: before[k] for k in changed}, after=snapshot(site, changed))
     return site
 
@@ -137,13 +162,14 @@ def room_create(
     station_count: int = 0,
 ) -> Room:
     """Add a 考场 to a site, with `station_count` numbered 工位 when given."""
-    _require_institution_staff(by, site.institution)
+    require_institution_staff_of(by, site.institution, staff_only(site.institution))
     room_rules_check(kind=kind, capacity=capacity, is_tiered=is_tiered, desks=desks)
     room = Room(site=site, name=name, kind=kind, capacity=capacity, desks=desks, area_m2=area_m2, floor=floor,
                 is_tiered=is_tiered, note=note)
     room.full_clean()
     room.save()
-    audit_record(action="room.create", actor=by, target=room, after=snapshot(room), organisation=site.institution)
+    audit_record(action=SiteAction.ROOM_CREATE, actor=by, target=room, after=snapshot(room),
+                 organisation=site.institution)
     if station_count:
         stations_create(room=room, by=by, count=station_count)
     return room
@@ -151,16 +177,16 @@ def room_create(
 
 @transaction.atomic
 def room_update(*, room: Room, by: User, **changes: Any) -> Room:
-    _require_institution_staff(by, room.site.institution)
+    require_institution_staff_of(by, room.site.institution, staff_only(room.site.institution))
     room = Room.objects.select_for_update(of=("self",)).select_related("site__institution").get(pk=room.pk)
     before = snapshot(room, list(changes))
-    changed = _apply_changes(room, changes, ROOM_EDITABLE_FIELDS)
+    changed = field_changes_apply(room, changes, ROOM_EDITABLE_FIELDS)
     if not changed:
         return room
     room_rules_check(kind=room.kind, capacity=room.capacity, is_tiered=room.is_tiered, desks=room.desks)
     room.full_clean()
     room.save()
-    audit_record(action="room.update", actor=by, target=room, organisation=room.site.institution,
+    audit_record(action=SiteAction.ROOM_UPDATE, actor=by, target=room, organisation=room.site.institution,
                  before={k: before[k] for k in changed}, after=snapshot(room, changed))
     return room
 
@@ -168,7 +194,7 @@ def room_update(*, room: Room, by: User, **changes: Any) -> Room:
 @transaction.atomic
 def stations_create(*, room: Room, by: User, count: int, equipment: str = "") -> list[Station]:
     """Number `count` new 工位 after the room's last one (candidates draw them, R-FJ-16)."""
-    _require_institution_staff(by, room.site.institution)
+    require_institution_staff_of(by, room.site.institution, staff_only(room.site.institution))
     if count < 1 or count > MAX_STATIONS_PER_CALL:
         raise ValidationError(f"工位数应在1至{MAX_STATIONS_PER_CALL}之间")
     room = Room.objects.select_for_update().get(pk=room.pk)
@@ -176,7 +202,7 @@ def stations_create(*, room: Room, by: User, count: int, equipment: str = "") ->
     stations = Station.objects.bulk_create(
         [Station(room=room, number=last + i, equipment=equipment) for i in range(1, count + 1)]
     )
-    audit_record(action="station.create", actor=by, target=room, organisation=room.site.institution,
+    audit_record(action=SiteAction.STATION_CREATE, actor=by, target=room, organisation=room.site.institution,
                  after={"numbers": [last + 1, last + count], "equipment": equipment})
     return stations
 
@@ -186,11 +212,12 @@ def equipment_add(
     *, site: Site, by: User, name: str, count: int, model: str = "", room: Room | None = None
 ) -> Equipment:
     """A line of the 设施设备申报表: equipment with model and count (R-FJ-2)."""
-    _require_institution_staff(by, site.institution)
+    require_institution_staff_of(by, site.institution, staff_only(site.institution))
     if room is not None and room.site_id != site.pk:
         raise ValidationError("所选考场不属于该考点")
     line = Equipment(site=site, room=room, name=name, model=model, count=count)
     line.full_clean()
     line.save()
-    audit_record(action="equipment.add", actor=by, target=line, after=snapshot(line), organisation=site.institution)
+    audit_record(action=SiteAction.EQUIPMENT_ADD, actor=by, target=line, after=snapshot(line),
+                 organisation=site.institution)
     return line

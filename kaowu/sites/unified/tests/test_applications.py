@@ -5,9 +5,13 @@ from django.core.exceptions import ValidationError
 
 from kaowu.core.errors import PermissionRefused, RuleViolation
 from kaowu.core.models import AuditEvent
-from kaowu.sites import services
 from kaowu.sites.models import ReviewStatus
-from kaowu.sites.selectors import applications_to_review, applications_visible_to, unified_exam_institution_approved
+from kaowu.sites.unified import services
+from kaowu.sites.unified.selectors import (
+    applications_to_review,
+    applications_visible_to,
+    unified_exam_institution_approved,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -81,3 +85,14 @@ def test_r_sc24_3_one_pending_application_at_a_time(equipped_site, institution_c
 def test_another_institutions_clerk_cannot_apply_with_a_site_it_does_not_own(equipped_site, other_institution_clerk):
     with pytest.raises(PermissionRefused):
         apply(equipped_site, other_institution_clerk)
+
+
+def test_a_draft_application_cannot_be_approved_before_it_is_submitted(equipped_site, institution_clerk,
+                                                                        chengdu_reviewer):
+    application = apply(equipped_site, institution_clerk)
+    with pytest.raises(ValidationError) as refused:
+        services.unified_application_approve(application=application, by=chengdu_reviewer)
+    assert "申请当前状态为“草稿”，不能变为“已确认”" in refused.value.messages
+    application.refresh_from_db()
+    assert application.status == ReviewStatus.DRAFT
+    assert not AuditEvent.objects.filter(action="unified_application.approve").exists()

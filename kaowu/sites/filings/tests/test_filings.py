@@ -9,11 +9,11 @@ from django.core.exceptions import ValidationError
 from kaowu.core.errors import PermissionRefused, RuleViolation
 from kaowu.core.models import AuditEvent
 from kaowu.core.workdays import is_workday, workdays_add, workdays_between
-from kaowu.sites import services
+from kaowu.sites import services as site_services
+from kaowu.sites.filings import services
+from kaowu.sites.filings.selectors import facility_filing_approved_for, filings_to_review, filings_visible_to
 from kaowu.sites.models import FacilityFilingAttachment, ReviewStatus
-from kaowu.sites.selectors import facility_filing_approved_for, filings_to_review, filings_visible_to
-
-from .conftest import MONDAY, photo
+from kaowu.sites.tests.factories import MONDAY, photo
 
 pytestmark = pytest.mark.django_db
 
@@ -145,6 +145,16 @@ def test_a_draft_cannot_be_approved_and_an_approved_filing_cannot_be_returned(
         services.facility_filing_attach(filing=complete_filing, by=institution_clerk, kind="photo", file=photo())
 
 
+def test_an_approved_filing_cannot_go_back_to_returned(complete_filing, chengdu_reviewer, institution_clerk):
+    services.facility_filing_submit(filing=complete_filing, by=institution_clerk, today=MONDAY)
+    approved = services.facility_filing_approve(filing=complete_filing, by=chengdu_reviewer)
+    with pytest.raises(ValidationError) as refused:
+        services.filing_transition(filing=approved, to=ReviewStatus.RETURNED, by=chengdu_reviewer, reason="再看看")
+    assert "申报当前状态为“已确认”，不能变为“已退回”" in refused.value.messages
+    complete_filing.refresh_from_db()
+    assert complete_filing.status == ReviewStatus.APPROVED
+
+
 def test_transitions_are_listed_in_one_place():
     assert services.FILING_TRANSITIONS == {
         "draft": {"submitted"}, "submitted": {"approved", "returned"}, "returned": {"submitted"}, "approved": set(),
@@ -220,8 +230,8 @@ def test_every_filing_write_leaves_an_audit_event(submitted_filing, chengdu_revi
 def test_a_mianyang_site_is_filed_and_reviewed_in_mianyang(
     mianyang_site, mianyang_clerk, mianyang_reviewer, chengdu_reviewer, special_item
 ):
-    services.room_create(site=mianyang_site, by=mianyang_clerk, name="实操1", kind="practical", capacity=10)
-    services.equipment_add(site=mianyang_site, by=mianyang_clerk, name="工作台", count=10)
+    site_services.room_create(site=mianyang_site, by=mianyang_clerk, name="实操1", kind="practical", capacity=10)
+    site_services.equipment_add(site=mianyang_site, by=mianyang_clerk, name="工作台", count=10)
     filing = services.facility_filing_create(site=mianyang_site, by=mianyang_clerk, special_item=special_item)
     services.facility_filing_attach(filing=filing, by=mianyang_clerk, kind="photo", file=photo())
     services.facility_filing_submit(filing=filing, by=mianyang_clerk, today=MONDAY)
