@@ -18,9 +18,9 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether
 
-from kaowu.certificates import selectors
 from kaowu.certificates.models import Certificate
 from kaowu.certificates.numbering import LEVEL_NAMES
+from kaowu.certificates.reports import selectors
 from kaowu.core.errors import RuleViolation
 from kaowu.core.excel import TEXT_FORMAT, workbook_bytes
 from kaowu.core.pdf import grid_table, label_value_table, para, pdf_build, signature_block, spacer, styles

@@ -16,8 +16,9 @@ from openpyxl import load_workbook
 
 from conftest import make_user
 from kaowu.accounts.models import Role
-from kaowu.certificates import exports, roster, services
+from kaowu.certificates import services
 from kaowu.certificates.models import Certificate
+from kaowu.certificates.reports import exports, roster
 from kaowu.certificates.tests.support import ISSUE_DAY, evaluation_body_register, final_release_build
 from kaowu.core.models import AuditEvent
 from kaowu.scoring.models import ResultRelease
@@ -25,22 +26,7 @@ from kaowu.scoring.models import ResultRelease
 pytestmark = pytest.mark.django_db
 
 LATER_DAY = date(2026, 12, 21)
-DOCS = Path(__file__).resolve().parents[3] / "docs" / "certificates.md"
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def final(institution_clerk):
-    return final_release_build(institution_clerk, passed=3, failed=1)
-
-
-@pytest.fixture
-def issued(final, chengdu_reviewer):
-    return services.certificates_issue(release=final.release, by=chengdu_reviewer, today=ISSUE_DAY)
+DOCS = Path(__file__).resolve().parents[4] / "docs" / "certificates.md"
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from django.core.files.storage import default_storage
 from PIL import Image, ImageDraw
 
 from kaowu.certificates import signing
-from kaowu.certificates.documents import (
+from kaowu.certificates.printing.documents import (
     FIELDS,
     CertificatePage,
     calibration_pdf,
@@ -33,11 +33,6 @@ ARTIFACTS = django_settings.VAR_DIR / "test-artifacts"
 PUBLIC_URL = "https://kaowu.example.cn"
 NUMBER = "S000051001234524300001"
 MM = 72 / 25.4  # points
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture(scope="module")

@@ -7,10 +7,10 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from kaowu.certificates import services
-from kaowu.certificates.forms import VerifyForm
 from kaowu.certificates.keys import verifying_key, verifying_key_fingerprint, verifying_key_pem
 from kaowu.certificates.signing import certificate_verify
+from kaowu.certificates.verification import services
+from kaowu.certificates.verification.forms import VerifyForm
 
 
 def _verify(request, number: str, name: str, via: str) -> tuple[dict, int]:
