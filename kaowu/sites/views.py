@@ -19,7 +19,6 @@ from kaowu.core.permissions import role_required
 from kaowu.sites import selectors, services
 from kaowu.sites.filings import selectors as filing_selectors
 from kaowu.sites.forms import EquipmentForm, RoomForm, SiteEditForm, SiteForm
-from kaowu.sites.models import Site
 from kaowu.sites.unified import selectors as application_selectors
 
 
@@ -86,7 +85,9 @@ def site_detail(request, site_id: int):
 @role_required(*INSTITUTION_STAFF_ROLES)
 def site_update(request, site_id: int):
     site = selectors.site_get_for_user(user=request.user, site_id=site_id)
-    form = SiteEditForm(request.POST or None, instance=Site.objects.get(pk=site.pk))
+    # The form writes into its own copy; the service is given the stored site.
+    copy = selectors.site_get_for_user(user=request.user, site_id=site_id)
+    form = SiteEditForm(request.POST or None, instance=copy)
     if request.method == "POST" and form.is_valid():
         if form_service_call(form, lambda: services.site_update(site=site, by=request.user, **form.cleaned_data)):
             messages.success(request, "考点信息已保存。")

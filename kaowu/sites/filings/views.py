@@ -93,7 +93,9 @@ def filing_detail(request, filing_id: int):
 @role_required(*INSTITUTION_STAFF_ROLES)
 def filing_edit(request, filing_id: int):
     filing = selectors.filing_get_for_user(user=request.user, filing_id=filing_id)
-    form = FacilityFilingEditForm(request.POST, instance=type(filing).objects.get(pk=filing.pk))
+    # The form writes into its own copy; the service is given the stored filing.
+    copy = selectors.filing_get_for_user(user=request.user, filing_id=filing_id)
+    form = FacilityFilingEditForm(request.POST, instance=copy)
     if form.is_valid() and form_service_call(form, lambda: services.facility_filing_update(
             filing=filing, by=request.user, **form.cleaned_data)):
         messages.success(request, "申报信息已保存。")

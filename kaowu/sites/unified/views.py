@@ -71,8 +71,9 @@ def application_detail(request, application_id: int):
     if request.method == "POST":
         if not is_institution_staff(request.user):
             raise PermissionDenied("只有申请机构可以修改申请")
-        form = UnifiedApplicationForm(request.POST, instance=type(application).objects.get(pk=application.pk),
-                                      sites=site_selectors.own_active_sites(request.user))
+        # The form writes into its own copy; the service is given the stored application.
+        copy = selectors.application_get_for_user(user=request.user, application_id=application_id)
+        form = UnifiedApplicationForm(request.POST, instance=copy, sites=site_selectors.own_active_sites(request.user))
         if form.is_valid() and form_service_call(form, lambda: services.unified_application_update(
                 application=application, by=request.user, **form.cleaned_data)):
             messages.success(request, "申请已保存。")
