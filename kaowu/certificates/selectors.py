@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from kaowu.accounts.models import Role, User
-from kaowu.accounts.roles import is_institution_staff_of, is_office
+from kaowu.accounts.roles import is_institution_staff_of, is_office, is_reviewing_center_of
 from kaowu.certificates.models import Certificate
 from kaowu.plans.models import Plan
 from kaowu.plans.selectors import plans_visible_to
@@ -16,7 +16,7 @@ from kaowu.scoring.models import ResultRelease
 def certificates_visible_to(user: User) -> QuerySet[Certificate]:
     """Staff see the certificates of the plans they see (the institution its own, a center those of its
     city and those it numbered, the province all); a candidate sees their own."""
-    certificates = Certificate.objects.select_related("plan", "issuer", "candidate")
+    certificates = Certificate.objects.select_related("plan", "issuer", "candidate", "numbered_by")
     if not user.is_authenticated:
         return certificates.none()
     if user.role == Role.CANDIDATE:
@@ -38,10 +38,7 @@ def certificates_of_plan(*, user: User, plan: Plan) -> QuerySet[Certificate]:
 
 def is_numbering_center(user: User, certificate: Certificate) -> bool:
     """The center that numbered (and so issued) the certificate, or the province: revokes and replaces it."""
-    if not user.is_authenticated:
-        return False
-    return user.role == Role.PROVINCE_ADMIN or (
-        user.role == Role.CITY_REVIEWER and user.organisation_id == certificate.numbered_by_id)
+    return is_reviewing_center_of(user, certificate.numbered_by)
 
 
 def is_station_of(user: User, certificate: Certificate) -> bool:
@@ -131,5 +128,4 @@ def certificate_search(*, user: User, query: str) -> QuerySet[Certificate]:
 
 def can_issue(user: User, plan: Plan) -> bool:
     """The center that reviewed the plan, or the province: issues its certificates (R-SC24-9)."""
-    return user.role == Role.PROVINCE_ADMIN or (
-        user.role == Role.CITY_REVIEWER and user.organisation_id == plan.reviewing_center_id)
+    return plan.reviewing_center_id is not None and is_reviewing_center_of(user, plan.reviewing_center)

@@ -223,7 +223,7 @@ def certificate_transition(*, certificate: Certificate, to: str, by: User, reaso
 # --- revocation ------------------------------------------------------------------------------------
 
 def certificate_locked(certificate: Certificate) -> Certificate:
-    return Certificate.objects.select_for_update(of=("self",)).select_related("plan", "candidate").get(
+    return Certificate.objects.select_for_update(of=("self",)).select_related("plan", "candidate", "numbered_by").get(
         pk=certificate.pk)
 
 

@@ -13,7 +13,8 @@ def replacements_of(certificate: Certificate) -> QuerySet[ReplacementRequest]:
 
 
 def replacements_visible_to(user: User) -> QuerySet[ReplacementRequest]:
-    requests = ReplacementRequest.objects.select_related("certificate", "certificate__plan", "applied_by")
+    requests = ReplacementRequest.objects.select_related("certificate", "certificate__plan", "certificate__numbered_by",
+                                                      "applied_by")
     if user.is_authenticated and user.role == Role.CANDIDATE:
         return requests.filter(certificate__candidate__user=user)
     return requests.filter(certificate__in=certificates_visible_to(user))

@@ -143,7 +143,7 @@ def replacement_apply(*, certificate: Certificate, reason: str, note: str = "", 
 
 def _replacement_locked(request: ReplacementRequest, by: User) -> ReplacementRequest:
     request = ReplacementRequest.objects.select_for_update(of=("self",)).select_related(
-        "certificate__plan").get(pk=request.pk)
+        "certificate__plan", "certificate__numbered_by").get(pk=request.pk)
     if not sel.is_numbering_center(by, request.certificate):
         raise PermissionRefused("补办申请由核发证书的鉴定中心审核")
     if request.status != ReplacementRequest.Status.PENDING:
