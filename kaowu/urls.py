@@ -29,7 +29,7 @@ urlpatterns = [
     path("staffing/", include("kaowu.staffing.urls")),
     path("scores/", include("kaowu.scoring.urls")),
     path("certificates/", include("kaowu.certificates.urls")),
-    path("verify/", include("kaowu.certificates.urls_public")),
+    path("verify/", include("kaowu.certificates.verification.urls")),
     # The admin's own login would bypass the lockout, so it sends people to ours.
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),

@@ -67,7 +67,7 @@ def certificate_number(index: int) -> str:
 def _pages(first: int, count: int, private_key):
     """`count` certificate pages from index `first`, each signed, made as they are asked for."""
     from kaowu.certificates import signing
-    from kaowu.certificates.documents import CertificatePage
+    from kaowu.certificates.printing.documents import CertificatePage
     from kaowu.core.ids import id_make
 
     for index in range(first, first + count):
@@ -88,7 +88,7 @@ def _plain_pages(pages, target) -> int:
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.pdfgen.canvas import Canvas
 
-    from kaowu.certificates import documents
+    from kaowu.certificates.printing import documents
     from kaowu.core.pdf import font_register
 
     font = font_register()
@@ -123,7 +123,7 @@ def _key(folder: Path):
 
 
 def child_rate(duration: float, folder: Path) -> dict:
-    from kaowu.certificates.documents import certificate_pages_pdf_write
+    from kaowu.certificates.printing.documents import certificate_pages_pdf_write
 
     key = _key(folder)
     # Once, untimed: font parsing, the design's paths, imports.
@@ -164,7 +164,7 @@ def child_rate(duration: float, folder: Path) -> dict:
 
 
 def child_stream(count: int, path: Path) -> dict:
-    from kaowu.certificates.documents import certificate_pages_pdf_write
+    from kaowu.certificates.printing.documents import certificate_pages_pdf_write
 
     key = _key(path.parent)
     began = time.perf_counter()

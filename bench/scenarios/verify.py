@@ -254,7 +254,7 @@ def child_explain(number: str, name: str) -> dict:
     django.setup()
     from django.db import connection, transaction
 
-    from kaowu.certificates import services
+    from kaowu.certificates.verification import services
 
     captured: list[tuple[str, object]] = []
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from kaowu.accounts.audit import AccountAction
 from kaowu.accounts.models import LoginAttempt, User
 from kaowu.core.context import client_ip
 from kaowu.core.services import audit_record
@@ -72,7 +73,7 @@ def login_with_password(*, request, username: str, password: str) -> User:
     ip = client_ip(request)
     lock = lockout_active(username=username, ip=ip)
     if lock:
-        audit_record(action="login.refused_locked", username=username, after={"locked_by": lock.by},
+        audit_record(action=AccountAction.LOGIN_REFUSED_LOCKED, username=username, after={"locked_by": lock.by},
                      organisation=_organisation_of(username))
         raise LoginRefused(_locked_message(lock), locked_until=lock.until)
 
@@ -80,7 +81,7 @@ def login_with_password(*, request, username: str, password: str) -> User:
     with transaction.atomic():
         LoginAttempt.objects.create(username=username, ip=ip, succeeded=user is not None)
         if user is None:
-            audit_record(action="login.failed", username=username, organisation=_organisation_of(username))
+            audit_record(action=AccountAction.LOGIN_FAILED, username=username, organisation=_organisation_of(username))
     if user is None:
         lock = lockout_active(username=username, ip=ip)
         if lock:
@@ -88,12 +89,12 @@ def login_with_password(*, request, username: str, password: str) -> User:
         raise LoginRefused("用户名或密码错误，请检查后重试。")
 
     login(request, user)
-    audit_record(action="login.success", actor=user, target=user)
+    audit_record(action=AccountAction.LOGIN_SUCCESS, actor=user, target=user)
     return user
 
 
 def logout_record(*, user: User) -> None:
-    audit_record(action="logout", actor=user, target=user)
+    audit_record(action=AccountAction.LOGOUT, actor=user, target=user)
 
 
 class MinimumLengthValidator(password_validation.MinimumLengthValidator):

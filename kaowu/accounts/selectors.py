@@ -48,6 +48,15 @@ def organisation_children_counts(*, user: User, organisation: Organisation) -> d
     }
 
 
+def organisation_detail_data(*, user: User, organisation: Organisation) -> dict:
+    """What the organisation page shows: its visible children and people, and the counts below it."""
+    return {
+        "children": organisations_visible_to(user).filter(parent=organisation),
+        "users": users_visible_to(user).filter(organisation=organisation),
+        "counts": organisation_children_counts(user=user, organisation=organisation),
+    }
+
+
 def users_search(*, user: User, text: str = "", role: str = "", organisation_id: int | None = None):
     users = users_visible_to(user)
     if text:

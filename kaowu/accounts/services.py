@@ -1,13 +1,19 @@
 import secrets
+from datetime import datetime, timedelta
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from kaowu.accounts.audit import AccountAction
 from kaowu.accounts.models import ROLE_ORGANISATION_KINDS, ApiToken, Organisation, Role, User
 from kaowu.core.errors import PermissionRefused
 from kaowu.core.services import audit_record, snapshot
+
+# An administrator revoking tokens wants to see which are in use, but not to the minute: writing
+# last_used_at on every call would cost every API request a commit (the registration_load benchmark).
+LAST_USED_RESOLUTION = timedelta(minutes=5)
 
 # Which kind of organisation sits directly below which.
 PARENT_KIND = {
@@ -42,7 +48,7 @@ def organisation_create(
     org.path = f"{parent.path if parent else ''}{code}/"
     org.full_clean()
     org.save()
-    audit_record(action="organisation.create", actor=by, target=org, after=snapshot(org), organisation=org)
+    audit_record(action=AccountAction.ORGANISATION_CREATE, actor=by, target=org, after=snapshot(org), organisation=org)
     return org
 
 
@@ -81,7 +87,8 @@ def user_create(
         user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
-    audit_record(action="user.create", actor=by, target=user, after=snapshot(user), organisation=organisation)
+    audit_record(action=AccountAction.USER_CREATE, actor=by, target=user, after=snapshot(user),
+                 organisation=organisation)
     return user
 
 
@@ -90,7 +97,8 @@ def api_token_create(*, user: User, name: str, by: User | None = None) -> tuple[
     """Issue a bearer token; the key is returned once and only its hash is kept."""
     key = "kw_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, name=name, prefix=key[:10], key_hash=ApiToken.hash_key(key))
-    audit_record(action="api_token.create", actor=by or user, target=token, after={"user": user.username, "name": name})
+    audit_record(action=AccountAction.API_TOKEN_CREATE, actor=by or user, target=token,
+                 after={"user": user.username, "name": name})
     return token, key
 
 
@@ -98,5 +106,12 @@ def api_token_create(*, user: User, name: str, by: User | None = None) -> tuple[
 def api_token_revoke(*, token: ApiToken, by: User) -> ApiToken:
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at", "updated_at"])
-    audit_record(action="api_token.revoke", actor=by, target=token)
+    audit_record(action=AccountAction.API_TOKEN_REVOKE, actor=by, target=token)
     return token
+
+
+def api_token_mark_used(*, token: ApiToken, now: datetime) -> None:
+    """Note when a token was last used, at most once per LAST_USED_RESOLUTION (every API request, GET
+    too, comes through here: bookkeeping of the token, not an audited change)."""
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

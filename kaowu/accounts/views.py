@@ -59,11 +59,8 @@ def organisation_list(request):
 @role_required(*OFFICE_ROLES)
 def organisation_detail(request, organisation_id: int):
     org = selectors.organisation_get_for_user(user=request.user, organisation_id=organisation_id)
-    children = selectors.organisations_visible_to(request.user).filter(parent=org)
-    users = selectors.users_visible_to(request.user).filter(organisation=org)
-    counts = selectors.organisation_children_counts(user=request.user, organisation=org)
     return render(request, "accounts/organisation_detail.html", {
-        "org": org, "children": children, "users": users, "counts": counts,
+        "org": org, **selectors.organisation_detail_data(user=request.user, organisation=org),
     })
 
 

@@ -1,4 +1,3 @@
-from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
 from kaowu.accounts import selectors
@@ -38,7 +37,7 @@ def organisation_list(request, kind: str | None = None):
 
 @router.get("/organisations/{organisation_id}", response=OrganisationOut, summary="机构详情")
 def organisation_detail(request, organisation_id: int):
-    return get_object_or_404(selectors.organisations_visible_to(request.auth), pk=organisation_id)
+    return selectors.organisation_get_for_user(user=request.auth, organisation_id=organisation_id)
 
 
 @router.get("/users", response=list[UserOut], summary="可见的用户")
@@ -48,4 +47,4 @@ def user_list(request, role: str | None = None):
 
 @router.get("/users/{user_id}", response=UserOut, summary="用户详情")
 def user_detail(request, user_id: int):
-    return get_object_or_404(selectors.users_visible_to(request.auth), pk=user_id)
+    return selectors.user_get_for_user(user=request.auth, user_id=user_id)

@@ -1,14 +1,8 @@
-from datetime import timedelta
-
 from django.utils import timezone
 from ninja.security import HttpBearer
 
-from kaowu.accounts.models import ApiToken
 from kaowu.accounts.selectors import api_token_get
-
-# An administrator revoking tokens wants to see which are in use, but not to the minute: writing
-# last_used_at on every call would cost every API request a commit (the registration_load benchmark).
-LAST_USED_RESOLUTION = timedelta(minutes=5)
+from kaowu.accounts.services import api_token_mark_used
 
 
 class TokenAuth(HttpBearer):
@@ -18,8 +12,6 @@ class TokenAuth(HttpBearer):
         api_token = api_token_get(token)
         if api_token is None:
             return None
-        now = timezone.now()
-        if api_token.last_used_at is None or now - api_token.last_used_at > LAST_USED_RESOLUTION:
-            ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
+        api_token_mark_used(token=api_token, now=timezone.now())
         request.user = api_token.user
         return api_token.user

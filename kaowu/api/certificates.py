@@ -7,7 +7,7 @@ from django.http import JsonResponse
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from kaowu.certificates import services
+from kaowu.certificates.verification import services
 
 router = Router(tags=["证书核验"])
 

@@ -1,6 +1,5 @@
 from datetime import date, time
 
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema
 
@@ -39,16 +38,16 @@ def plan_list(request, status: str | None = None):
 
 @router.get("/plans/{plan_id}", response=PlanOut, summary="考核计划详情")
 def plan_detail(request, plan_id: int):
-    return get_object_or_404(selectors.plans_visible_to(request.auth), pk=plan_id)
+    return selectors.plan_get_for_user(user=request.auth, plan_id=plan_id)
 
 
 @router.get("/plans/{plan_id}/sessions", response=list[SessionOut], summary="计划的考试场次")
 def plan_sessions(request, plan_id: int):
-    return get_object_or_404(selectors.plans_visible_to(request.auth), pk=plan_id).sessions.all()
+    return selectors.plan_get_for_user(user=request.auth, plan_id=plan_id).sessions.all()
 
 
 @router.post("/plans/{plan_id}/file", response=PlanOut, summary="报备计划（R-CQ-1 等规则校验）")
 def plan_file(request, plan_id: int):
-    plan = get_object_or_404(selectors.plans_visible_to(request.auth), pk=plan_id)
+    plan = selectors.plan_get_for_user(user=request.auth, plan_id=plan_id)
     with refusals_as_http():
         return services.plan_file(plan=plan, by=request.auth, today=timezone.localdate())

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import ProtectedError
 
+from kaowu.catalog.audit import CatalogAction
 from kaowu.catalog.models import (
     AnswerMode,
     AssessmentType,
@@ -578,7 +579,7 @@ def catalogue_load(*, path: Path | str | None = None, by=None) -> dict[str, dict
     plan = catalogue_check(_read(source))
     counts = _write(plan)
     audit_record(
-        action="catalog.load", actor=by,
+        action=CatalogAction.LOAD, actor=by,
         after={"file": source.name, "version": plan.version, "counts": counts},
     )
     return counts

@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kaowu.accounts.models import Role, User
+from kaowu.catalog.audit import CatalogAction
 from kaowu.catalog.models.policy import PARAMETER_FIELDS, PolicyPreset, PolicyProfile
 from kaowu.core.errors import PermissionRefused
 from kaowu.core.services import audit_record, snapshot
@@ -105,7 +106,7 @@ def _preset_get_or_create(*, key: str, by: User | None) -> tuple[PolicyProfile, 
                             **policy_preset_values(key=key))
     profile.full_clean()
     profile.save()
-    audit_record(action="policy_profile.create", actor=by, target=profile, after=snapshot(profile))
+    audit_record(action=CatalogAction.POLICY_PROFILE_CREATE, actor=by, target=profile, after=snapshot(profile))
     return profile, True
 
 
@@ -129,7 +130,7 @@ def policy_profile_update(*, profile: PolicyProfile, by: User, changes: dict[str
     profile.save(update_fields=[*changed, "updated_at"])
     profile.refresh_from_db(fields=changed)  # stored form, e.g. Decimal("0.80") rather than "0.8"
     audit_record(
-        action="policy_profile.update", actor=by, target=profile,
+        action=CatalogAction.POLICY_PROFILE_UPDATE, actor=by, target=profile,
         before={name: before[name] for name in changed}, after=snapshot(profile, changed),
     )
     return profile
@@ -155,7 +156,7 @@ def _activate(*, profile: PolicyProfile, by: User | None) -> PolicyProfile:
     target.is_active = True
     target.save(update_fields=["is_active", "updated_at"])
     audit_record(
-        action="policy_profile.activate", actor=by, target=target,
+        action=CatalogAction.POLICY_PROFILE_ACTIVATE, actor=by, target=target,
         before={"is_active": False, "active_preset": previous.preset if previous else None},
         after={"is_active": True, "active_preset": target.preset},
     )

@@ -6,7 +6,7 @@ from datetime import date, time, timedelta
 from kaowu.accounts.models import Organisation, Role, User
 from kaowu.catalog.models import AssessmentType
 from kaowu.core.workdays import workdays_add
-from kaowu.plans import services
+from kaowu.plans import selectors, services
 from kaowu.plans.models import Plan, PlanKind
 from kaowu.sites.models import FacilityFiling, ReviewStatus
 
@@ -26,7 +26,7 @@ def demo_plans_build(*, today: date) -> list[Plan]:
         exam_day = workdays_add(today, 20)
         plan = services.plan_create(
             institution=institution, by=clerk,
-            name=services.plan_default_name(institution=institution, kind=PlanKind.GRADED_UNIFIED, on=today),
+            name=selectors.plan_default_name(institution=institution, kind=PlanKind.GRADED_UNIFIED, on=today),
             kind=PlanKind.GRADED_UNIFIED, assessment_type=AssessmentType.SPECIAL_ABILITY,
             registration_place=f"{institution.address}（报名大厅）", registration_opens=today,
             registration_closes=exam_day - timedelta(days=7), contact_name=clerk.full_name,

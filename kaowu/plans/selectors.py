@@ -1,9 +1,12 @@
+from datetime import date
+
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from kaowu.accounts.models import Role, User
+from kaowu.accounts.models import Organisation, Role, User
+from kaowu.accounts.roles import INSTITUTION_STAFF_ROLES
 from kaowu.accounts.selectors import organisations_visible_to
-from kaowu.plans.models import Plan
+from kaowu.plans.models import Plan, PlanChangeRequest, PlanKind
 
 
 def plans_visible_to(user: User) -> QuerySet[Plan]:
@@ -18,7 +21,7 @@ def plans_visible_to(user: User) -> QuerySet[Plan]:
         return plans.filter(
             Q(institution__in=organisations_visible_to(user)) | Q(reviewing_center=user.organisation)
         )
-    if user.role in {Role.INSTITUTION_ADMIN, Role.INSTITUTION_CLERK}:
+    if user.role in INSTITUTION_STAFF_ROLES:
         return plans.filter(institution=user.organisation)
     return Plan.objects.none()
 
@@ -43,4 +46,18 @@ def plan_detail_data(*, plan: Plan) -> dict:
         "sessions": list(plan.sessions.select_related("item__occupation", "item__special_item", "subject")
                          .prefetch_related("rooms__site")),
         "sites": list(plan.sites.all()),
+        "changes": plan.change_requests.select_related("requested_by", "reviewed_by"),
     }
+
+
+def plan_change_get(*, plan: Plan, change_id: int) -> PlanChangeRequest:
+    """A change request of a plan already fetched through a scoped selector."""
+    return get_object_or_404(plan.change_requests, pk=change_id)
+
+
+def plan_default_name(*, institution: Organisation, kind: str, on: date) -> str:
+    """R-FJ-3: XX鉴定站20XX年第XX批次专项职业能力考核."""
+    count = Plan.objects.filter(institution=institution, created_at__year=on.year).count() + 1
+    suffix = "专项职业能力考核" if kind == PlanKind.DAILY else f"{PlanKind(kind).label}"
+    return f"{institution.name}{on.year}年第{count:02d}批次{suffix}"
+

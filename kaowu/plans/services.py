@@ -9,16 +9,19 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from kaowu.accounts.models import Organisation, Role, User
+from kaowu.accounts.models import Organisation, User
+from kaowu.accounts.roles import require_institution_staff_of, require_reviewing_center_of
 from kaowu.catalog.models import AssessmentType
 from kaowu.catalog.policy import policy_active
 from kaowu.core.errors import PermissionRefused, RuleViolation
 from kaowu.core.services import audit_record, snapshot
 from kaowu.core.workdays import uncovered_note, workdays_before, workdays_between
-from kaowu.plans.calendar import calendar_entry_for
+from kaowu.core.workflow import transition_check
+from kaowu.plans.audit import PlanAction
+from kaowu.plans.calendar.selectors import calendar_entry_for
 from kaowu.plans.models import Plan, PlanChangeRequest, PlanItem, PlanKind, Session
+from kaowu.sites.filings.selectors import facility_filing_approved_for
 from kaowu.sites.models import Site
-from kaowu.sites.selectors import facility_filing_approved_for
 
 Status = Plan.Status
 
@@ -31,33 +34,31 @@ PLAN_TRANSITIONS: dict[str, set[str]] = {
     Status.REGISTRATION_OPEN: {Status.REGISTRATION_CLOSED},
     Status.REGISTRATION_CLOSED: set(),
 }
+# The audit action of each move (every status a plan can move to has one).
+PLAN_TRANSITION_ACTIONS: dict[str, PlanAction] = {
+    Status.FILED: PlanAction.FILED,
+    Status.RETURNED: PlanAction.RETURNED,
+    Status.APPROVED: PlanAction.APPROVED,
+    Status.REGISTRATION_OPEN: PlanAction.REGISTRATION_OPEN,
+    Status.REGISTRATION_CLOSED: PlanAction.REGISTRATION_CLOSED,
+}
 EDITABLE_STATUSES = {Status.DRAFT, Status.RETURNED}
+STAFF_ONLY = "只有本机构的管理员或经办人可以办理本机构的考核计划"
 
 
 def plan_transition(*, plan: Plan, to: str, by: User, reason: str = "") -> Plan:
     """Move a plan to `to` if the workflow allows it; write the audit event."""
-    if to not in PLAN_TRANSITIONS[plan.status]:
-        raise ValidationError(
-            f"计划当前状态为“{plan.get_status_display()}”，不能变为“{Status(to).label}”"
-        )
+    transition_check(table=PLAN_TRANSITIONS, status=Status, current=plan.status, to=to, noun="计划")
     before = plan.status
     plan.status = to
     plan.save()
-    audit_record(action=f"plan.{to}", actor=by, target=plan, organisation=plan.institution,
+    audit_record(action=PLAN_TRANSITION_ACTIONS[to], actor=by, target=plan, organisation=plan.institution,
                  before={"status": before}, after={"status": to, **({"reason": reason} if reason else {})})
     return plan
 
 
-def _require_institution_staff(by: User, plan_institution: Organisation) -> None:
-    if by.role not in {Role.INSTITUTION_ADMIN, Role.INSTITUTION_CLERK} or by.organisation_id != plan_institution.pk:
-        raise PermissionRefused("只有本机构的管理员或经办人可以办理本机构的考核计划")
-
-
-def _require_reviewer(by: User, plan: Plan) -> None:
-    if by.role == Role.PROVINCE_ADMIN:
-        return
-    if by.role != Role.CITY_REVIEWER or by.organisation_id != plan.reviewing_center_id:
-        raise PermissionRefused(f"该计划由{plan.reviewing_center.name}审核，您无权审核")
+def _not_your_review(plan: Plan) -> str:
+    return f"该计划由{plan.reviewing_center.name}审核，您无权审核"
 
 
 def reviewing_center_for(*, institution: Organisation, sites) -> Organisation:
@@ -95,7 +96,7 @@ def plan_create(
     **details,
 ) -> Plan:
     """A draft plan with its items (occupation+level or special item) and sites."""
-    _require_institution_staff(by, institution)
+    require_institution_staff_of(by, institution, STAFF_ONLY)
     sites = list(sites or [])
     if any(site.institution_id != institution.pk for site in sites):
         raise PermissionRefused("只能选择本机构的考点")
@@ -115,7 +116,7 @@ def plan_create(
     for item in items:
         PlanItem(plan=plan, **item).full_clean(exclude=["plan"])
         PlanItem.objects.create(plan=plan, **item)
-    audit_record(action="plan.create", actor=by, target=plan, organisation=institution, after=snapshot(plan))
+    audit_record(action=PlanAction.CREATE, actor=by, target=plan, organisation=institution, after=snapshot(plan))
     return plan
 
 
@@ -123,7 +124,7 @@ def plan_create(
 def session_add(*, plan: Plan, by: User, item: PlanItem, day: date, start: time, end: time, subject=None,
                 rooms=()) -> Session:
     """Add a 场次 to a plan that is still a draft (or was returned)."""
-    _require_institution_staff(by, plan.institution)
+    require_institution_staff_of(by, plan.institution, STAFF_ONLY)
     if plan.status not in EDITABLE_STATUSES:
         raise ValidationError("计划已报备，修改考试时间或考点须提交变更申请（R-CQ-8）")
     if item.plan_id != plan.pk:
@@ -135,7 +136,7 @@ def session_add(*, plan: Plan, by: User, item: PlanItem, day: date, start: time,
         raise ValidationError("考场须属于本计划的考点")
     session = Session.objects.create(plan=plan, item=item, subject=subject, date=day, start=start, end=end)
     session.rooms.set(rooms)
-    audit_record(action="plan.session_add", actor=by, target=session, organisation=plan.institution,
+    audit_record(action=PlanAction.SESSION_ADD, actor=by, target=session, organisation=plan.institution,
                  after=snapshot(session))
     return session
 
@@ -206,7 +207,7 @@ def _check_calendar(plan: Plan, policy) -> None:
 @transaction.atomic
 def plan_file(*, plan: Plan, by: User, today: date) -> Plan:
     """Send a draft (or returned) plan to the center that reviews it."""
-    _require_institution_staff(by, plan.institution)
+    require_institution_staff_of(by, plan.institution, STAFF_ONLY)
     if not plan.items.exists():
         raise ValidationError("计划至少要有一个考核项目")
     first = plan.first_session_date()
@@ -223,7 +224,7 @@ def plan_file(*, plan: Plan, by: User, today: date) -> Plan:
 @transaction.atomic
 def plan_approve(*, plan: Plan, by: User, today: date, approve_schedule_exception: bool = False) -> Plan:
     """The reviewing center accepts the plan; its announcement is published now (R-CQ-2)."""
-    _require_reviewer(by, plan)
+    require_reviewing_center_of(by, plan.reviewing_center, _not_your_review(plan))
     if plan.schedule_exception and not approve_schedule_exception:
         raise RuleViolation("R-SC24-4", "该计划申请在统一考核时间以外考核，批准前须确认同意该调整")
     _check_announcement_lead(plan, plan.first_session_date(), today, policy_active())
@@ -234,7 +235,7 @@ def plan_approve(*, plan: Plan, by: User, today: date, approve_schedule_exceptio
 
 @transaction.atomic
 def plan_return(*, plan: Plan, by: User, reason: str) -> Plan:
-    _require_reviewer(by, plan)
+    require_reviewing_center_of(by, plan.reviewing_center, _not_your_review(plan))
     if not reason.strip():
         raise ValidationError("退回计划须写明原因")
     plan.reviewed_by, plan.reviewed_at, plan.review_reason = by, timezone.now(), reason.strip()
@@ -253,7 +254,7 @@ def _examined_before(plan: Plan, item: PlanItem) -> bool:
 @transaction.atomic
 def plan_open_registration(*, plan: Plan, by: User) -> Plan:
     """Open registration; an item examined here for the first time needs a confirmed filing (R-FJ-2)."""
-    _require_institution_staff(by, plan.institution)
+    require_institution_staff_of(by, plan.institution, STAFF_ONLY)
     if policy_active().facility_first_time_confirmation_required:
         for item in plan.items.select_related("occupation", "special_item"):
             if _examined_before(plan, item):
@@ -271,20 +272,14 @@ def plan_open_registration(*, plan: Plan, by: User) -> Plan:
 def plan_close_registration(*, plan: Plan, by: User) -> Plan:
     """Close registration: no more submissions; the paid applications go on to the arrangement.
     Drafts and returned applications stay as they are (they can no longer be submitted)."""
-    _require_institution_staff(by, plan.institution)
+    require_institution_staff_of(by, plan.institution, STAFF_ONLY)
     return plan_transition(plan=plan, to=Status.REGISTRATION_CLOSED, by=by)
-
-
-def plan_default_name(*, institution: Organisation, kind: str, on: date) -> str:
-    """R-FJ-3: XX鉴定站20XX年第XX批次专项职业能力考核."""
-    count = Plan.objects.filter(institution=institution, created_at__year=on.year).count() + 1
-    suffix = "专项职业能力考核" if kind == PlanKind.DAILY else f"{PlanKind(kind).label}"
-    return f"{institution.name}{on.year}年第{count:02d}批次{suffix}"
 
 
 # --- change requests (R-CQ-8) -------------------------------------------------------------------
 
 CHANGEABLE_STATUSES = {Status.APPROVED, Status.REGISTRATION_OPEN, Status.REGISTRATION_CLOSED}
+ChangeStatus = PlanChangeRequest.Status
 
 
 @transaction.atomic
@@ -295,7 +290,7 @@ def plan_change_request(*, plan: Plan, by: User, reason: str, sessions: list[dic
     `sessions`: [{"id": session id, "date": "YYYY-MM-DD", "start": "HH:MM", "end": "HH:MM"}]. Nothing
     changes on the plan until the center approves.
     """
-    _require_institution_staff(by, plan.institution)
+    require_institution_staff_of(by, plan.institution, STAFF_ONLY)
     if plan.status not in CHANGEABLE_STATUSES:
         raise ValidationError("计划尚未批准，可直接修改后报备，无需变更申请")
     if not reason.strip():
@@ -318,8 +313,39 @@ def plan_change_request(*, plan: Plan, by: User, reason: str, sessions: list[dic
         plan=plan, requested_by=by, reason=reason.strip(),
         changes={"sessions": sessions, **({"sites": site_ids} if site_ids is not None else {})},
     )
-    audit_record(action="plan.change_request", actor=by, target=change, organisation=plan.institution,
+    audit_record(action=PlanAction.CHANGE_REQUEST, actor=by, target=change, organisation=plan.institution,
                  after=change.changes)
+    return change
+
+
+# The one list of allowed moves of a change request: the center decides once.
+PLAN_CHANGE_REQUEST_TRANSITIONS: dict[str, set[str]] = {
+    ChangeStatus.PENDING: {ChangeStatus.APPROVED, ChangeStatus.REJECTED},
+    ChangeStatus.APPROVED: set(),
+    ChangeStatus.REJECTED: set(),
+}
+PLAN_CHANGE_REQUEST_ACTIONS: dict[str, PlanAction] = {
+    ChangeStatus.APPROVED: PlanAction.CHANGE_APPROVED,
+    ChangeStatus.REJECTED: PlanAction.CHANGE_REJECTED,
+}
+
+
+def plan_change_request_transition(*, change: PlanChangeRequest, to: str, by: User, reason: str = "",
+                                   before: dict | None = None) -> PlanChangeRequest:
+    """Record the center's decision on a change request; write the audit event.
+
+    `before` is what an approval replaced (the sessions' old times and the old sites), which only the
+    caller knows: it applies the change before recording the decision.
+    """
+    transition_check(table=PLAN_CHANGE_REQUEST_TRANSITIONS, status=ChangeStatus, current=change.status, to=to,
+                     noun="变更申请")
+    change.status, change.reviewed_by, change.reviewed_at = to, by, timezone.now()
+    if to == ChangeStatus.REJECTED:
+        change.review_reason = reason
+    change.save()
+    after = change.changes if to == ChangeStatus.APPROVED else {"reason": change.review_reason}
+    audit_record(action=PLAN_CHANGE_REQUEST_ACTIONS[to], actor=by, target=change,
+                 organisation=change.plan.institution, before=before, after=after)
     return change
 
 
@@ -327,8 +353,8 @@ def plan_change_request(*, plan: Plan, by: User, reason: str, sessions: list[dic
 def plan_change_approve(*, change: PlanChangeRequest, by: User) -> PlanChangeRequest:
     """The center approves: the new times and sites replace the old ones now (R-CQ-8)."""
     plan = change.plan
-    _require_reviewer(by, plan)
-    if change.status != PlanChangeRequest.Status.PENDING:
+    require_reviewing_center_of(by, plan.reviewing_center, _not_your_review(plan))
+    if change.status != ChangeStatus.PENDING:
         raise ValidationError("该变更申请已处理")
     before = {"sessions": [], "sites": list(plan.sites.values_list("pk", flat=True))}
     for item in change.changes.get("sessions", []):
@@ -340,23 +366,14 @@ def plan_change_approve(*, change: PlanChangeRequest, by: User) -> PlanChangeReq
         session.save()
     if "sites" in change.changes:
         plan.sites.set(change.changes["sites"])
-    change.status, change.reviewed_by, change.reviewed_at = PlanChangeRequest.Status.APPROVED, by, timezone.now()
-    change.save()
-    audit_record(action="plan.change_approved", actor=by, target=change, organisation=plan.institution,
-                 before=before, after=change.changes)
-    return change
+    return plan_change_request_transition(change=change, to=ChangeStatus.APPROVED, by=by, before=before)
 
 
 @transaction.atomic
 def plan_change_reject(*, change: PlanChangeRequest, by: User, reason: str) -> PlanChangeRequest:
-    _require_reviewer(by, change.plan)
-    if change.status != PlanChangeRequest.Status.PENDING:
+    require_reviewing_center_of(by, change.plan.reviewing_center, _not_your_review(change.plan))
+    if change.status != ChangeStatus.PENDING:
         raise ValidationError("该变更申请已处理")
     if not reason.strip():
         raise ValidationError("驳回变更申请须写明原因")
-    change.status, change.reviewed_by, change.reviewed_at = PlanChangeRequest.Status.REJECTED, by, timezone.now()
-    change.review_reason = reason.strip()
-    change.save()
-    audit_record(action="plan.change_rejected", actor=by, target=change, organisation=change.plan.institution,
-                 after={"reason": change.review_reason})
-    return change
+    return plan_change_request_transition(change=change, to=ChangeStatus.REJECTED, by=by, reason=reason.strip())

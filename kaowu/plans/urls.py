@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from kaowu.plans import views, views_calendar
+from kaowu.plans import views
 
 urlpatterns = [
     path("", views.plan_list, name="plan_list"),
@@ -13,6 +13,5 @@ urlpatterns = [
     path("<int:plan_id>/close/", views.plan_close_view, name="plan_close_registration"),
     path("<int:plan_id>/changes/new/", views.plan_change_create, name="plan_change_request"),
     path("<int:plan_id>/changes/<int:change_id>/review/", views.plan_change_review, name="plan_change_review"),
-    path("calendar/", views_calendar.calendar_month, name="calendar_month"),
-    path("calendar/<int:year>/<int:month>/", views_calendar.calendar_month, name="calendar_month_of"),
+    path("calendar/", include("kaowu.plans.calendar.urls")),
 ]

@@ -3,21 +3,23 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from kaowu.accounts.models import Role
-from kaowu.accounts.roles import OFFICE_ROLES
+from kaowu.accounts.roles import (
+    CENTER_STAFF_ROLES,
+    INSTITUTION_STAFF_ROLES,
+    OFFICE_ROLES,
+    is_institution_staff,
+    is_reviewing_center_of,
+)
 from kaowu.core.actions import refusal_messages, service_action
 from kaowu.core.errors import PermissionRefused, RuleViolation
 from kaowu.core.permissions import role_required
 from kaowu.plans import selectors, services
 from kaowu.plans.forms import ChangeRequestForm, PlanForm, PlanItemFormSet, ReviewForm, SessionForm
 from kaowu.plans.models import Plan
-
-STAFF = (Role.INSTITUTION_ADMIN, Role.INSTITUTION_CLERK)
-REVIEWERS = (Role.CITY_REVIEWER, Role.PROVINCE_ADMIN)
 
 
 @role_required(*OFFICE_ROLES)
@@ -28,14 +30,14 @@ def plan_list(request):
         plans = plans.filter(status=status)
     return render(request, "plans/plan_list.html", {
         "plans": plans, "to_review": selectors.plans_to_review(request.user), "status": status,
-        "statuses": Plan.Status.choices, "can_create": request.user.role in STAFF,
+        "statuses": Plan.Status.choices, "can_create": is_institution_staff(request.user),
     })
 
 
-@role_required(*STAFF)
+@role_required(*INSTITUTION_STAFF_ROLES)
 def plan_create(request):
     institution = request.user.organisation
-    initial = {"name": services.plan_default_name(institution=institution, kind="daily", on=timezone.localdate()),
+    initial = {"name": selectors.plan_default_name(institution=institution, kind="daily", on=timezone.localdate()),
                "contact_name": request.user.full_name, "contact_phone": request.user.phone}
     form = PlanForm(request.POST or None, institution=institution, initial=initial)
     items = PlanItemFormSet(request.POST or None, prefix="items")
@@ -59,27 +61,22 @@ def plan_create(request):
 @role_required(*OFFICE_ROLES)
 def plan_detail(request, plan_id: int):
     plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
-    is_staff = request.user.role in STAFF
+    is_staff = is_institution_staff(request.user)
     session_form = SessionForm(plan=plan) if is_staff and plan.status in services.EDITABLE_STATUSES else None
-    can_review = plan.status == Plan.Status.FILED and (
-        request.user.role == Role.PROVINCE_ADMIN
-        or (request.user.role == Role.CITY_REVIEWER and request.user.organisation_id == plan.reviewing_center_id)
-    )
-    is_reviewer = request.user.role == Role.PROVINCE_ADMIN or (
-        request.user.role == Role.CITY_REVIEWER and request.user.organisation_id == plan.reviewing_center_id
-    )
+    # A city reviewer's subtree holds only its own center: this is "the plan's reviewing center".
+    is_reviewer = is_reviewing_center_of(request.user, plan.reviewing_center)
+    can_review = plan.status == Plan.Status.FILED and is_reviewer
     change_form = (ChangeRequestForm(plan=plan)
                    if is_staff and plan.status in services.CHANGEABLE_STATUSES else None)
     return render(request, "plans/plan_detail.html", {
         "plan": plan, **selectors.plan_detail_data(plan=plan), "session_form": session_form,
         "is_staff": is_staff, "can_review": can_review, "review_form": ReviewForm() if can_review else None,
         "change_form": change_form, "is_reviewer": is_reviewer,
-        "changes": plan.change_requests.select_related("requested_by", "reviewed_by"),
     })
 
 
 @require_POST
-@role_required(*STAFF)
+@role_required(*INSTITUTION_STAFF_ROLES)
 def session_add_view(request, plan_id: int):
     plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
     form = SessionForm(request.POST, plan=plan)
@@ -97,7 +94,7 @@ def session_add_view(request, plan_id: int):
 
 
 @require_POST
-@role_required(*STAFF)
+@role_required(*INSTITUTION_STAFF_ROLES)
 def plan_file_view(request, plan_id: int):
     plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
     service_action(request, lambda: services.plan_file(plan=plan, by=request.user, today=timezone.localdate()),
@@ -106,7 +103,7 @@ def plan_file_view(request, plan_id: int):
 
 
 @require_POST
-@role_required(*REVIEWERS)
+@role_required(*CENTER_STAFF_ROLES)
 def plan_review(request, plan_id: int):
     plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
     form = ReviewForm(request.POST)
@@ -127,7 +124,7 @@ def plan_review(request, plan_id: int):
 
 
 @require_POST
-@role_required(*STAFF)
+@role_required(*INSTITUTION_STAFF_ROLES)
 def plan_open_view(request, plan_id: int):
     plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
     service_action(request, lambda: services.plan_open_registration(plan=plan, by=request.user), "已开放报名。")
@@ -135,7 +132,7 @@ def plan_open_view(request, plan_id: int):
 
 
 @require_POST
-@role_required(*STAFF)
+@role_required(*INSTITUTION_STAFF_ROLES)
 def plan_close_view(request, plan_id: int):
     plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
     service_action(request, lambda: services.plan_close_registration(plan=plan, by=request.user),
@@ -144,7 +141,7 @@ def plan_close_view(request, plan_id: int):
 
 
 @require_POST
-@role_required(*STAFF)
+@role_required(*INSTITUTION_STAFF_ROLES)
 def plan_change_create(request, plan_id: int):
     plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
     form = ChangeRequestForm(request.POST, plan=plan)
@@ -163,10 +160,10 @@ def plan_change_create(request, plan_id: int):
 
 
 @require_POST
-@role_required(*REVIEWERS)
+@role_required(*CENTER_STAFF_ROLES)
 def plan_change_review(request, plan_id: int, change_id: int):
     plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
-    change = get_object_or_404(plan.change_requests, pk=change_id)
+    change = selectors.plan_change_get(plan=plan, change_id=change_id)
     if request.POST.get("decision") == "approve":
         service_action(request, lambda: services.plan_change_approve(change=change, by=request.user),
                        "已批准变更，计划已按新安排更新。")

@@ -14,6 +14,7 @@ from kaowu.accounts.models import Organisation, Role, User
 from kaowu.catalog.models import SpecialItem
 from kaowu.catalog.policy import policy_active
 from kaowu.sites import services
+from kaowu.sites.filings import services as filing_services
 from kaowu.sites.models import FacilityFilingAttachment, RoomKind, Site
 
 EQUIPMENT = [
@@ -71,13 +72,13 @@ def demo_sites_build(*, rng: random.Random) -> list[Site]:
             services.equipment_add(site=site, by=admin, name=name, model=model, count=count)
         reviewer = reviewers.get(institution.parent_id)
         if special_items and reviewer is not None:
-            filing = services.facility_filing_create(
+            filing = filing_services.facility_filing_create(
                 site=site, by=admin, special_item=rng.choice(special_items),
                 assessor_opinion="场地、设施设备符合考核规范要求。", station_opinion="同意申报。",
             )
-            services.facility_filing_attach(filing=filing, by=admin, kind=FacilityFilingAttachment.Kind.PHOTO,
+            filing_services.facility_filing_attach(filing=filing, by=admin, kind=FacilityFilingAttachment.Kind.PHOTO,
                                             file=_site_photo(), caption="考场全景")
-            services.facility_filing_submit(filing=filing, by=admin)
-            services.facility_filing_approve(filing=filing, by=reviewer, reason="经技术核验，符合考点设置条件。")
+            filing_services.facility_filing_submit(filing=filing, by=admin)
+            filing_services.facility_filing_approve(filing=filing, by=reviewer, reason="经技术核验，符合考点设置条件。")
         sites.append(site)
     return sites

@@ -14,7 +14,7 @@ from kaowu.accounts.models import Organisation
 from kaowu.catalog.demo import demo_catalogue_build
 from kaowu.catalog.policy import policy_active, policy_presets_load
 from kaowu.certificates.demo import demo_certificates_build
-from kaowu.plans.calendar import calendar_load
+from kaowu.plans.calendar.services import calendar_load
 from kaowu.plans.demo import demo_plans_build
 from kaowu.registration.demo import demo_registration_build
 from kaowu.scoring.demo import demo_scores_build

@@ -149,10 +149,26 @@ def test_r_ln_4_hr_theory_is_ethics_10_percent_plus_theory_knowledge_90_percent(
         assert sum(p.full_marks for p in parts) == theory.full_marks
 
 
+def occupation_schemes() -> list[tuple[str, int]]:
+    return list(Scheme.objects.filter(occupation__isnull=False).values_list("occupation__name", "level"))
+
+
 def test_r_ln_4_one_scheme_per_occupation_and_level(catalogue):
     assert Scheme.objects.filter(occupation__isnull=False).count() == 10
     assert Subject.objects.filter(scheme__occupation__isnull=False).count() == 24
     assert SubjectPart.objects.count() == 8
+    # The database allows several schemes of one occupation and level (they differ by name): the file must not
+    # bring two, and each seeded pair must have its one.
+    pairs = occupation_schemes()
+    assert len(pairs) == len(set(pairs)) and set(pairs) == set(SEED_ROWS)
+    # The subjects of a scheme are numbered once each, as are the parts of a subject.
+    orders = list(Subject.objects.values_list("scheme_id", "order"))
+    assert len(orders) == len(set(orders))
+    part_orders = list(SubjectPart.objects.values_list("subject_id", "order"))
+    assert len(part_orders) == len(set(part_orders))
+    # Loading again keeps the same one scheme per pair (it updates in place, it does not add a second).
+    catalogue_load()
+    assert sorted(occupation_schemes()) == sorted(pairs)
 
 
 def test_loading_writes_one_audit_event_with_the_counts(province_admin):

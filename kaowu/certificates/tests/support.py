@@ -93,3 +93,23 @@ def final_release_build(clerk, *, passed: int = 3, failed: int = 1, special: boo
             application=application, release=release, outcome="passed" if ok else "failed",
             total=80 if ok else 40, grade=("良好" if ok else "") if special else "", final=True))
     return FinalRelease(plan=plan, release=release, item=item, **results)
+
+
+def issue(final: FinalRelease, by, today: date = ISSUE_DAY):
+    """The center issues the certificates of `final` (on ISSUE_DAY unless told)."""
+    from kaowu.certificates.services import certificates_issue
+
+    return certificates_issue(release=final.release, by=by, today=today)
+
+
+def pdf_text(data: bytes, tmp_path) -> str:
+    import subprocess
+
+    path = tmp_path / "out.pdf"
+    path.write_bytes(data)
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True,
+                          text=True).stdout
+
+
+def body(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content

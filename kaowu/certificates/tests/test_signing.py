@@ -1,5 +1,7 @@
 """Ed25519 certificate signatures: round trip, tampering, malformed input, verification URL, fingerprint."""
 
+import hashlib
+import re
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
@@ -163,7 +165,10 @@ def test_fingerprint_is_stable():
     private_pem, public_pem = signing.key_generate()
     public_key = signing.public_key_load(public_pem)
     fingerprint = signing.public_key_fingerprint(public_key)
-    assert len(fingerprint) == 16 and int(fingerprint, 16) >= 0
+    # 16 lowercase hex digits: the start of the SHA-256 of the raw 32-byte public key.
+    assert re.fullmatch(r"[0-9a-f]{16}", fingerprint)
+    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    assert len(raw) == 32 and fingerprint == hashlib.sha256(raw).hexdigest()[:16]
     # Same key, read again or derived from the private key: same fingerprint; another key: a different one.
     assert signing.public_key_fingerprint(signing.public_key_load(public_pem.decode())) == fingerprint
     assert signing.public_key_fingerprint(signing.private_key_load(private_pem).public_key()) == fingerprint

@@ -41,6 +41,8 @@ def test_r_cq_1_the_national_day_holiday_moves_the_filing_deadline_earlier(catal
         services.plan_file(plan=after_holiday, by=institution_clerk, today=date(2024, 9, 26))
     assert "最晚应于2024年09月25日报备" in refused.value.message
     services.plan_file(plan=after_holiday, by=institution_clerk, today=date(2024, 9, 25))
+    after_holiday.refresh_from_db()
+    assert after_holiday.status == Plan.Status.FILED
 
 
 def test_r_cq_2_a_skill_level_plan_needs_two_months_of_announcement(catalogue, institution_clerk, site):
@@ -50,6 +52,7 @@ def test_r_cq_2_a_skill_level_plan_needs_two_months_of_announcement(catalogue, i
         services.plan_file(plan=plan, by=institution_clerk, today=date(2024, 10, 8))
     assert refused.value.rule_id == "R-CQ-2" and "2024年12月08日" in refused.value.message
     services.plan_file(plan=plan, by=institution_clerk, today=date(2024, 10, 2))
+    assert plan.status == Plan.Status.FILED
 
 
 @pytest.fixture
@@ -143,6 +146,8 @@ def test_r_sc24_12_a_plan_with_a_site_in_another_city_is_reviewed_there(catalogu
     with pytest.raises(PermissionRefused):
         services.plan_approve(plan=plan, by=chengdu_reviewer, today=date(2024, 11, 1))
     services.plan_approve(plan=plan, by=mianyang_reviewer, today=date(2024, 11, 1))
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.APPROVED and plan.reviewed_by == mianyang_reviewer
 
 
 def test_sessions_cannot_be_changed_after_filing(catalogue, institution_clerk, site):
@@ -199,7 +204,7 @@ def test_r_cq_8_a_rejected_change_leaves_the_plan_as_it_was(catalogue, instituti
 
 def test_r_sc24_13_with_the_loaded_2024_calendar_a_daily_plan_outside_it_is_refused(catalogue, institution_clerk,
                                                                                     site):
-    from kaowu.plans.calendar import calendar_load
+    from kaowu.plans.calendar.services import calendar_load
 
     calendar_load()
     assert CalendarEntry.objects.filter(year=2024, kind=PlanKind.DAILY).count() == 22
@@ -209,3 +214,30 @@ def test_r_sc24_13_with_the_loaded_2024_calendar_a_daily_plan_outside_it_is_refu
     with pytest.raises(RuleViolation) as refused:
         services.plan_file(plan=outside, by=institution_clerk, today=date(2024, 11, 20))
     assert refused.value.rule_id == "R-SC24-13"
+
+
+def test_a_draft_plan_cannot_be_approved_before_it_is_filed(catalogue, institution_clerk, site, chengdu_reviewer):
+    plan = make_plan(institution_clerk, site, sessions=[date(2024, 11, 18)])
+    with pytest.raises(ValidationError) as refused:
+        services.plan_transition(plan=plan, to=Plan.Status.APPROVED, by=chengdu_reviewer)
+    assert "计划当前状态为“草稿”，不能变为“已批准”" in refused.value.messages
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.DRAFT
+    assert not AuditEvent.objects.filter(action="plan.approved").exists()
+
+
+def test_an_approved_change_request_cannot_be_rejected_afterwards(catalogue, institution_clerk, site,
+                                                                   chengdu_reviewer):
+    plan = approved_plan(institution_clerk, site, chengdu_reviewer)
+    session = plan.sessions.get()
+    change = services.plan_change_request(
+        plan=plan, by=institution_clerk, reason="考场检修",
+        sessions=[{"id": session.pk, "date": "2024-11-20", "start": "14:00", "end": "15:30"}],
+    )
+    services.plan_change_approve(change=change, by=chengdu_reviewer)
+    with pytest.raises(ValidationError) as refused:
+        services.plan_change_request_transition(change=change, to=change.Status.REJECTED, by=chengdu_reviewer,
+                                                reason="改主意了")
+    assert "变更申请当前状态为“已批准”，不能变为“已驳回”" in refused.value.messages
+    change.refresh_from_db()
+    assert change.status == change.Status.APPROVED

@@ -1,15 +1,12 @@
 """Site pages: who may see what (404 outside the scope, 403 for the wrong role), forms that show a
-rule's refusal next to them, the filing flow through the pages, and scoped attachment downloads."""
+rule's refusal next to them, and every page of the app (filings' and applications' too) for each office role."""
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from kaowu.core.models import AuditEvent
-from kaowu.sites import services
-from kaowu.sites.models import FacilityFiling, ReviewStatus, Site
-
-from .conftest import PNG
+from kaowu.sites.models import Site
+from kaowu.sites.unified import services as application_services
 
 pytestmark = pytest.mark.django_db
 
@@ -93,75 +90,11 @@ def test_clerk_adds_rooms_with_stations_and_equipment_and_sees_them_on_the_site(
     assert "style=" not in html and "<script>" not in html
 
 
-def test_the_filing_flow_through_the_pages(login, institution_clerk, chengdu_reviewer, equipped_site, special_item):
-    client = login(institution_clerk)
-    assert client.get(reverse("filing_create") + f"?site={equipped_site.pk}").status_code == 200
-    response = client.post(reverse("filing_create"), {"site": equipped_site.pk, "special_item": special_item.pk,
-                                                      "assessor_opinion": "符合", "station_opinion": "同意"})
-    filing = FacilityFiling.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("filing_detail", args=[filing.pk])
-
-    # Submitting without a photo: the rule's message comes back on the filing page.
-    response = client.post(reverse("filing_submit", args=[filing.pk]), follow=True)
-    assert "R-FJ-2" in response.content.decode()
-    filing.refresh_from_db()
-    assert filing.status == ReviewStatus.DRAFT
-
-    upload = SimpleUploadedFile("全景.png", PNG, content_type="image/png")
-    response = client.post(reverse("filing_attach", args=[filing.pk]),
-                           {"kind": "photo", "file": upload, "caption": "考场全景"})
-    assert response.status_code == 302
-    response = client.post(reverse("filing_submit", args=[filing.pk]), follow=True)
-    filing.refresh_from_db()
-    assert filing.status == ReviewStatus.SUBMITTED
-
-    # The institution itself has no review form and may not post one.
-    assert client.post(reverse("filing_review", args=[filing.pk]), {"decision": "approve"}).status_code == 403
-
-    reviewer = login(chengdu_reviewer)
-    assert "待审核" in reviewer.get(reverse("filing_list")).content.decode()
-    page = reviewer.get(reverse("filing_review", args=[filing.pk]))
-    assert page.status_code == 200 and "提交审核结果" in page.content.decode()
-    response = reviewer.post(reverse("filing_review", args=[filing.pk]), {"decision": "return", "reason": ""})
-    assert response.status_code == 400 and "退回须填写原因" in response.content.decode()
-    response = reviewer.post(reverse("filing_review", args=[filing.pk]), {"decision": "approve", "reason": "符合"})
-    assert response.status_code == 302
-    filing.refresh_from_db()
-    assert filing.status == ReviewStatus.APPROVED and filing.reviewed_by == chengdu_reviewer
-
-
-def test_mianyang_reviewer_gets_404_for_a_chengdu_filing(login, mianyang_reviewer, submitted_filing):
-    client = login(mianyang_reviewer)
-    assert client.get(reverse("filing_detail", args=[submitted_filing.pk])).status_code == 404
-    assert client.get(reverse("filing_review", args=[submitted_filing.pk])).status_code == 404
-    response = client.post(reverse("filing_review", args=[submitted_filing.pk]), {"decision": "approve"})
-    assert response.status_code == 404
-    assert str(submitted_filing.site.name) not in client.get(reverse("filing_list")).content.decode()
-    submitted_filing.refresh_from_db()
-    assert submitted_filing.status == ReviewStatus.SUBMITTED
-
-
-def test_attachment_download_is_scoped(
-    login, complete_filing, institution_clerk, chengdu_reviewer, mianyang_reviewer, other_institution_clerk,
-    candidate,
-):
-    attachment = complete_filing.attachments.get()
-    url = reverse("filing_attachment", args=[attachment.pk])
-    for user in (institution_clerk, chengdu_reviewer):
-        response = login(user).get(url)
-        assert response.status_code == 200
-        assert b"".join(response.streaming_content) == PNG
-        assert response["Content-Type"] == "image/png"
-    for user in (mianyang_reviewer, other_institution_clerk):
-        assert login(user).get(url).status_code == 404
-    assert login(candidate).get(url).status_code == 403
-
-
 def test_site_pages_render_for_every_office_role(
     login, institution_clerk, chengdu_reviewer, province_admin, submitted_filing
 ):
     site = submitted_filing.site
-    application = services.unified_application_create(
+    application = application_services.unified_application_create(
         site=site, by=institution_clerk, equipment_summary="电脑30台", staff_summary="考务人员6人",
         rules_summary="考务管理制度",
     )
@@ -175,23 +108,3 @@ def test_site_pages_render_for_every_office_role(
             assert response.status_code == 200, (user.username, url)
             html = response.content.decode()
             assert "style=" not in html and "<script>" not in html
-
-
-def test_the_unified_application_flow_through_the_pages(login, institution_clerk, chengdu_reviewer, equipped_site):
-    client = login(institution_clerk)
-    response = client.post(reverse("unified_application_create"), {
-        "site": equipped_site.pk, "equipment_summary": "电脑30台", "staff_summary": "考务人员6人",
-        "rules_summary": "考务管理制度",
-    })
-    assert response.status_code == 302
-    application = equipped_site.unifiedexamapplication_set.get()
-    client.post(reverse("unified_application_submit", args=[application.pk]))
-    application.refresh_from_db()
-    assert application.status == ReviewStatus.SUBMITTED
-    reviewer = login(chengdu_reviewer)
-    response = reviewer.post(reverse("unified_application_review", args=[application.pk]),
-                             {"decision": "return", "reason": "规章制度不全"})
-    assert response.status_code == 302
-    application.refresh_from_db()
-    assert application.status == ReviewStatus.RETURNED and application.review_reason == "规章制度不全"
-

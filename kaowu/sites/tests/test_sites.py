@@ -9,8 +9,7 @@ from kaowu.core.errors import PermissionRefused, RuleViolation
 from kaowu.core.models import AuditEvent
 from kaowu.sites import services
 from kaowu.sites.models import RoomKind
-
-from .conftest import site_of
+from kaowu.sites.tests.factories import site_of
 
 pytestmark = pytest.mark.django_db
 

@@ -62,7 +62,7 @@ def test_a_locked_account_sees_when_to_retry(live_server, institution_clerk, bro
 
 @pytest.fixture
 def calendar(db):
-    from kaowu.plans.calendar import calendar_load
+    from kaowu.plans.calendar.services import calendar_load
 
     calendar_load()
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from kaowu.plans.calendar import CalendarFileError, calendar_load, counts_summary
+from kaowu.plans.calendar.services import CalendarFileError, calendar_load, counts_summary
 
 
 class Command(BaseCommand):

@@ -1,0 +1,1 @@
+"""Printing certificates: batches and single certificates as PDF, electronic copies, printer calibration."""

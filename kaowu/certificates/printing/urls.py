@@ -1,0 +1,13 @@
+from django.urls import path
+
+from kaowu.certificates.printing import views
+
+urlpatterns = [
+    path("plans/<int:plan_id>/print/", views.certificate_plan_print, name="certificate_plan_print"),
+    path("<int:certificate_id>/print/", views.certificate_print, name="certificate_print"),
+    path("calibrations/", views.calibration_list, name="calibration_list"),
+    path("calibrations/<int:calibration_id>/", views.calibration_update, name="calibration_update"),
+    path("calibrations/test.pdf", views.calibration_test_page, name="calibration_test_blank"),
+    path("calibrations/<int:calibration_id>/test.pdf", views.calibration_test_page, name="calibration_test_page"),
+    path("me/<int:certificate_id>.pdf", views.my_certificate_pdf, name="my_certificate_pdf"),
+]

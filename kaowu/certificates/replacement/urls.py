@@ -1,0 +1,11 @@
+from django.urls import path
+
+from kaowu.certificates.replacement import views
+
+urlpatterns = [
+    path("<int:certificate_id>/replacement/", views.replacement_apply, name="replacement_apply"),
+    path("replacements/", views.replacement_list, name="replacement_list"),
+    path("replacements/<int:request_id>/", views.replacement_detail, name="replacement_detail"),
+    path("replacements/<int:request_id>/decide/", views.replacement_decide, name="replacement_decide"),
+    path("replacements/<int:request_id>/<str:which>/", views.replacement_file, name="replacement_file"),
+]
