@@ -69,10 +69,7 @@ OPEN_PLAN = {Plan.Status.REGISTRATION_OPEN}
 
 
 def application_transition(*, application: Application, to: str, by: User | None, reason: str = "") -> Application:
-    if to not in APPLICATION_TRANSITIONS[application.status]:
-        raise ValidationError(
-            f"报名当前状态为“{application.get_status_display()}”，不能变为“{Status(to).label}”"
-        )
+    transition_check(table=APPLICATION_TRANSITIONS, status=Status, current=application.status, to=to, noun="报名")
     before = application.status
     application.status = to
     application.save()
@@ -103,8 +100,7 @@ def applications_transition_bulk(*, applications: QuerySet[Application], frm: st
     transition_check(table=APPLICATION_TRANSITIONS, status=Status, current=frm, to=to, noun="报名")
     moved = applications.filter(status=frm).update(status=to, updated_at=timezone.now())
     after = {"status": to, **({"reason": reason} if reason else {})}
-    # merge: the action becomes the registration app's Action member for f"application.{to}".
-    audit_record_many(action=f"application.{to}", actor=by, model=Application, organisation_id=organisation_id,
+    audit_record_many(action=APPLICATION_ACTIONS[to], actor=by, model=Application, organisation_id=organisation_id,
                       rows=(AuditRow(object_id=row.application_id,
                                      object_repr=f"{row.candidate_name} · {row.item_label}",
                                      before={"status": frm}, after={**after, **row.extra})

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from kaowu.accounts.audit import AccountAction
 from kaowu.accounts.models import Organisation, Role, User
 from kaowu.accounts.roles import AUDIT_ROLES
 from kaowu.accounts.selectors import organisations_visible_to, users_visible_to
@@ -106,5 +107,5 @@ def home_overview(*, user: User, today: date) -> dict:
         events = audit_events_visible_to(user)
         overview["recent_events"] = list(events[:8])
         start = datetime.combine(today, time.min, tzinfo=timezone.get_current_timezone())
-        overview["failed_logins_today"] = events.filter(action="login.failed", at__gte=start).count()
+        overview["failed_logins_today"] = events.filter(action=AccountAction.LOGIN_FAILED, at__gte=start).count()
     return overview

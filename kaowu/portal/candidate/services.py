@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from kaowu.accounts.audit import AccountAction
 from kaowu.accounts.models import Role, User
 from kaowu.accounts.services import user_create
 from kaowu.core.services import audit_record
@@ -26,8 +27,7 @@ def candidate_sign_up(*, data: dict, password: str) -> User:
             user = user_create(username=data["id_number"], role=Role.CANDIDATE, full_name=data["name"],
                                password=password, phone=data["phone"])
             registration_services.candidate_create(by=user, user=user, **data)
-            audit_record(action="login.success",  # accounts' vocabulary
-                         actor=user, target=user, after={"via": "signup"})
+            audit_record(action=AccountAction.LOGIN_SUCCESS, actor=user, target=user, after={"via": "signup"})
     except IntegrityError:
         # Two sign-ups with the same number at the same moment: the unique constraint decided.
         raise ValidationError({"id_number": MSG_ALREADY_REGISTERED}) from None

@@ -38,6 +38,7 @@ def objects(settings, tmp_path, chengdu_institution, institution_clerk):
     from kaowu.catalog.loader import catalogue_load
     from kaowu.catalog.models import SpecialItem
     from kaowu.plans import services as plan_services
+    from kaowu.plans.models import Plan
     from kaowu.plans.tests.factories import make_plan
     from kaowu.sites.models import (
         FacilityFiling,
@@ -63,9 +64,9 @@ def objects(settings, tmp_path, chengdu_institution, institution_clerk):
         rules_summary="考务管理制度",
     )
     plan = make_plan(institution_clerk, site, sessions=[timezone.localdate() + timedelta(days=70)])
-    plan.announced_at = timezone.now()
-    plan.status = plan.Status.APPROVED
-    plan.save()
+    # The approval itself is tested in plans; here the page only needs an approved, announced plan.
+    Plan.objects.filter(pk=plan.pk).update(announced_at=timezone.now(), status=Plan.Status.APPROVED)
+    plan.refresh_from_db()
     change = plan_services.plan_change_request(
         plan=plan, by=institution_clerk, reason="考场检修",
         sessions=[{"id": plan.sessions.get().pk, "date": "2027-03-01", "start": "09:00", "end": "10:00"}],
