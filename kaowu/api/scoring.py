@@ -23,11 +23,11 @@ from kaowu.accounts.models import Role
 from kaowu.api.errors import refusals_as_http
 from kaowu.core.ids import id_mask
 from kaowu.plans.selectors import plans_visible_to
-from kaowu.scoring import selectors_entry as entry
-from kaowu.scoring import selectors_release as release_selectors
-from kaowu.scoring import services_entry
+from kaowu.scoring.entry import selectors as entry
+from kaowu.scoring.entry import services as services_entry
+from kaowu.scoring.entry.theory_api import TheoryRowsRefused, theory_scores_record
 from kaowu.scoring.models import Attendance, Result
-from kaowu.scoring.services_theory_api import TheoryRowsRefused, theory_scores_record
+from kaowu.scoring.release import selectors as release_selectors
 
 router = Router(tags=["成绩"])
 ATTENDANCE_LABELS = dict(Attendance.Status.choices)

@@ -38,7 +38,7 @@ def home(request):
     today: date = timezone.localdate()
     overview = selectors.home_overview(user=request.user, today=today)
     # Overdue results (R-FJ-10) come from the scoring app, which builds on core: imported here, not at the top.
-    from kaowu.scoring.selectors_release import overdue_releases
+    from kaowu.scoring.release.selectors import overdue_releases
 
     return render(request, "core/home.html", {"overview": overview, "Role": Role,
                                               "overdue": overdue_releases(request.user, today)})

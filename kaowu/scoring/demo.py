@@ -16,8 +16,8 @@ from kaowu.plans.models import Plan, PlanItem, PlanKind, Session
 from kaowu.registration import services as registration_services
 from kaowu.registration.models import Application, Candidate, Payment
 from kaowu.scoring.models import ResultRelease, SubjectScore
-from kaowu.scoring.services_compose import results_compose
-from kaowu.scoring.services_release import release_get_or_create, results_approve, results_publish
+from kaowu.scoring.release.compose import results_compose
+from kaowu.scoring.release.services import release_get_or_create, results_approve, results_publish
 
 DEMO_RESULTS_CANDIDATES = 12
 

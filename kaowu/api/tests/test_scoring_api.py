@@ -15,12 +15,17 @@ from kaowu.arrangement.models import AdmissionTicket
 from kaowu.core.ids import id_mask
 from kaowu.core.models import AuditEvent
 from kaowu.registration.models import Application
-from kaowu.scoring import services_entry
-from kaowu.scoring import services_release as release_services
+from kaowu.scoring.entry import services as services_entry
+from kaowu.scoring.entry.selectors import session_candidates
 from kaowu.scoring.models import Attendance, ScoreEntry, ScoreSheet, SubjectScore
-from kaowu.scoring.selectors_entry import session_candidates
-from kaowu.scoring.tests.test_entry_support import entry_world_build, fill_sheet
-from kaowu.scoring.tests.test_release_support import candidate_login, release_world_build, scores_complete
+from kaowu.scoring.release import services as release_services
+from kaowu.scoring.tests.factories import (
+    candidate_login,
+    entry_world_build,
+    fill_sheet,
+    release_world_build,
+    scores_complete,
+)
 
 pytestmark = pytest.mark.django_db
 A = Attendance.Status

@@ -13,7 +13,7 @@ from kaowu.certificates.models import Certificate, PrinterCalibration, Replaceme
 from kaowu.certificates.tests.support import ISSUE_DAY, final_release_build, photo_jpeg
 from kaowu.core.models import AuditEvent
 from kaowu.registration.models import Candidate
-from kaowu.scoring.tests.test_release_support import candidate_login
+from kaowu.scoring.tests.factories import candidate_login
 
 pytestmark = pytest.mark.django_db
 
