@@ -20,6 +20,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from kaowu.accounts.models import Role
+from kaowu.accounts.roles import is_institution_staff_of, is_reviewing_center_of
 from kaowu.api.errors import refusals_as_http
 from kaowu.core.ids import id_mask
 from kaowu.plans.selectors import plans_visible_to
@@ -303,7 +304,7 @@ def _result_out(result: Result) -> dict:
 def plan_results(request, plan_id: int):
     user = request.auth
     plan = get_object_or_404(plans_visible_to(user), pk=plan_id)
-    if not (release_selectors.is_plan_staff(user, plan) or release_selectors.is_plan_center(user, plan)):
+    if not (is_institution_staff_of(user, plan.institution_id) or is_reviewing_center_of(user, plan.reviewing_center)):
         raise Http404("不在您的范围内")
     release = release_selectors.release_of(plan)
     if release is None:

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kaowu.accounts.models import User
+from kaowu.accounts.roles import is_institution_staff_of
 from kaowu.arrangement.models import AdmissionTicket
 from kaowu.core.errors import PermissionRefused
 from kaowu.core.excel import ImportRefused, RowError, row_reader, sheet_rows_read, upload_keep, upload_token_load
@@ -30,8 +31,8 @@ from kaowu.plans.models import Session
 from kaowu.registration.imports import MAX_BYTES, STORAGE_DIR, TOKEN_MAX_AGE
 from kaowu.registration.imports_profile import cell_text
 from kaowu.registration.models import Application
+from kaowu.scoring.audit import ScoringAction
 from kaowu.scoring.entry.selectors import (
-    is_institution_staff,
     session_candidates,
     session_full_marks,
     session_is_assessed,
@@ -84,7 +85,7 @@ class TheoryReport:
 
 def theory_import_require(*, by: User, session: Session) -> None:
     """Institution staff of the plan, a session not scored by assessors, entry still open, exam begun."""
-    if not is_institution_staff(by, session.plan):
+    if not is_institution_staff_of(by, session.plan.institution_id):
         raise PermissionRefused("只有本计划所属机构的管理员或经办人可以导入成绩")
     if session_is_assessed(session):
         raise ImportRefused("本场次由考评组评分，成绩以考评员签名的评分表为准，不能导入（R-CQ-11）")
@@ -281,7 +282,8 @@ def theory_rows_create(*, session: Session, report: TheoryReport, by: User, file
         Attendance(session=session, application_id=row.application_id, status=row.attendance, recorded_by=by,
                    recorded_at=now, note="成绩导入")
         for row in report.rows if row.application_id not in recorded])
-    audit_record(action="scoring.theory_import", actor=by, target=session, organisation_id=session.plan.institution_id,
+    audit_record(action=ScoringAction.THEORY_IMPORT, actor=by, target=session,
+                 organisation_id=session.plan.institution_id,
                  after={"file": file_name, "rows": report.total, "new": report.new, "existing": report.existing,
                         "absent": report.absent,
                         "scores": {str(r.application_id): (f"{r.score:.2f}" if r.score is not None else r.attendance)

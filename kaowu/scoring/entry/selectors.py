@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from kaowu.accounts.models import Role, User
-from kaowu.accounts.roles import OFFICE_ROLES
+from kaowu.accounts.roles import OFFICE_ROLES, is_institution_staff_of, is_reviewing_center_of
 from kaowu.arrangement.models import AdmissionTicket, SeatAssignment, StationDraw
 from kaowu.catalog.models import SubjectKind
 from kaowu.catalog.policy import policy_active
@@ -28,9 +28,11 @@ from kaowu.sites.models import Room
 from kaowu.staffing.models import DispatchAssignment, DispatchRun, StaffMember
 from kaowu.staffing.needs import LIVE_ASSIGNMENT
 
-STAFF_ROLES = (Role.INSTITUTION_ADMIN, Role.INSTITUTION_CLERK)
-CENTER_ROLES = (Role.PROVINCE_ADMIN, Role.CITY_REVIEWER)
-ENTRY_ROLES = (*OFFICE_ROLES, Role.INVIGILATOR, Role.ASSESSOR)
+# Who reaches the score entry pages at all (each page then asks the predicates below): the office, and the
+# people at the exam who record attendance (invigilators) and score (assessors). Scoring's own gates, built
+# from accounts.roles' groups.
+ENTRY_ROLES = OFFICE_ROLES | {Role.INVIGILATOR, Role.ASSESSOR}
+ATTENDANCE_ROLES = OFFICE_ROLES | {Role.INVIGILATOR}
 SEATED = (Application.Status.PAID, Application.Status.TICKETED)
 NOT_SCORED = (Attendance.Status.ABSENT, Attendance.Status.CANCELLED)
 CENT = Decimal("0.01")
@@ -39,21 +41,16 @@ DEFAULT_FULL_MARKS = Decimal("100")
 
 # --- who may do what -------------------------------------------------------------------------------
 
-def is_institution_staff(user: User, plan: Plan) -> bool:
-    return user.role in STAFF_ROLES and user.organisation_id == plan.institution_id
-
-
 def may_record_attendance(user: User, plan: Plan) -> bool:
     """The plan's institution staff, or an invigilator of that institution."""
-    return is_institution_staff(user, plan) or (
+    return is_institution_staff_of(user, plan.institution_id) or (
         user.role == Role.INVIGILATOR and user.organisation_id == plan.institution_id)
 
 
 def is_center(user: User, plan: Plan) -> bool:
-    """The province, or a city center that sees the plan: they read score entry, they do not write it."""
-    if user.role == Role.PROVINCE_ADMIN:
-        return True
-    return user.role == Role.CITY_REVIEWER and plans_visible_to(user).filter(pk=plan.pk).exists()
+    """The province, or a city center that sees the plan (it reviews it, or the institution is in its
+    subtree): they read score entry, they do not write it."""
+    return is_reviewing_center_of(user, plan.reviewing_center) or is_reviewing_center_of(user, plan.institution)
 
 
 def staff_member_of(user: User) -> StaffMember | None:
@@ -258,7 +255,7 @@ def sheets_visible(*, session: Session, room: Room, user: User) -> list[ScoreShe
     sheets = room_sheets(session, room, group)
     if group_all_signed(group, sheets):
         member = group_member(user, group)
-        if member or is_institution_staff(user, session.plan) or is_center(user, session.plan):
+        if member or is_institution_staff_of(user, session.plan.institution_id) or is_center(user, session.plan):
             return [sheets[a.staff_id] for a in group]
         return []
     member = group_member(user, group)
@@ -341,7 +338,7 @@ def room_page(*, session: Session, room: Room, user: User) -> dict:
 
 def may_read_room(user: User, session: Session, room: Room) -> bool:
     plan = session.plan
-    return (is_institution_staff(user, plan) or is_center(user, plan)
+    return (is_institution_staff_of(user, plan.institution_id) or is_center(user, plan)
             or group_member(user, room_group(session, room)) is not None)
 
 

@@ -17,10 +17,12 @@ from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
 from kaowu.accounts.models import User
+from kaowu.accounts.roles import is_institution_staff_of
 from kaowu.catalog.policy import policy_active
 from kaowu.core.errors import PermissionRefused, RuleViolation
 from kaowu.core.services import audit_record
 from kaowu.plans.models import Plan, Session
+from kaowu.scoring.audit import ScoringAction
 from kaowu.scoring.composition import assessors_combine
 from kaowu.scoring.entry.selectors import (
     NOT_SCORED,
@@ -29,7 +31,6 @@ from kaowu.scoring.entry.selectors import (
     assessors_mean,
     group_leader,
     group_member,
-    is_institution_staff,
     may_record_attendance,
     room_group,
     room_sheets,
@@ -167,7 +168,7 @@ def attendance_record(*, session: Session, rows: dict[int, str], by: User) -> in
     for item in changed:
         item.save(update_fields=["status", "recorded_by", "recorded_at", "updated_at"])
     if changes:
-        audit_record(action="scoring.attendance_record", actor=by, target=session,
+        audit_record(action=ScoringAction.ATTENDANCE_RECORD, actor=by, target=session,
                      organisation_id=plan.institution_id, after={"changes": changes})
     return len(changes)
 
@@ -189,7 +190,8 @@ def sheet_open(*, session: Session, room: Room, by: User) -> ScoreSheet:
     sheet, created = ScoreSheet.objects.get_or_create(session=session, room=room, assessor=member.staff,
                                                       defaults={"leader": member.leader})
     if created:
-        audit_record(action="scoring.sheet_open", actor=by, target=sheet, organisation_id=session.plan.institution_id,
+        audit_record(action=ScoringAction.SHEET_OPEN, actor=by, target=sheet,
+                     organisation_id=session.plan.institution_id,
                      after={"session": session.pk, "room": room.pk, "leader": member.leader})
     return sheet
 
@@ -251,7 +253,8 @@ def sheet_save(*, sheet: ScoreSheet, scores: dict[tuple[int, int], Decimal | str
         changed.append({"application": key[0], "part": key[1], "before": _str(old), "after": _str(value)})
     if changed:
         sheet.save(update_fields=["updated_at"])
-        audit_record(action="scoring.sheet_save", actor=by, target=sheet, organisation_id=session.plan.institution_id,
+        audit_record(action=ScoringAction.SHEET_SAVE, actor=by, target=sheet,
+                     organisation_id=session.plan.institution_id,
                      after={"changes": changed})
     return sheet
 
@@ -271,7 +274,7 @@ def sheet_sign(*, sheet: ScoreSheet, by: User) -> ScoreSheet:
         raise ValidationError(f"尚有{len(missing)}项未评分，不能签名：{shown}（缺考、成绩取消的考生不评分）")
     sheet.status, sheet.signed_at = ScoreSheet.Status.SIGNED, timezone.now()
     sheet.save(update_fields=["status", "signed_at", "updated_at"])
-    audit_record(action="scoring.sheet_sign", actor=by, target=sheet, organisation_id=session.plan.institution_id,
+    audit_record(action=ScoringAction.SHEET_SIGN, actor=by, target=sheet, organisation_id=session.plan.institution_id,
                  after={"entries": len(entries), "signed_at": sheet.signed_at.isoformat(),
                         "scores": {f"{a}:{p}": _str(v) for (a, p), v in sorted(entries.items())}})
     return sheet
@@ -358,7 +361,7 @@ def room_compile(*, session: Session, room: Room, by: User) -> list[SubjectScore
         changes.append({"before": before, "after": _score_record(score)})
     if errors:
         raise ValidationError(errors)
-    audit_record(action="scoring.room_compile", actor=by, target=room, organisation_id=plan.institution_id,
+    audit_record(action=ScoringAction.ROOM_COMPILE, actor=by, target=room, organisation_id=plan.institution_id,
                  after={"session": session.pk, "room": room.pk, "candidates": len(candidates),
                         "flagged": sum(1 for s in out if s.flagged and not s.settle_reason), "changes": changes})
     return out
@@ -387,7 +390,7 @@ def spread_settle(*, subject_score: SubjectScore, score, reason: str, by: User) 
     subject_score.entered_by, subject_score.entered_at = by, timezone.now()
     _check_drop(subject_score)
     subject_score.save()
-    audit_record(action="scoring.spread_settle", actor=by, target=subject_score,
+    audit_record(action=ScoringAction.SPREAD_SETTLE, actor=by, target=subject_score,
                  organisation_id=session.plan.institution_id, before=before, after=_score_record(subject_score))
     return subject_score
 
@@ -434,7 +437,7 @@ def summary_upload(*, session: Session, room: Room, photo, by: User) -> ScoreSum
     summary.photo.save(f"s{session.pk}-r{room.pk}-{secrets.token_hex(8)}.{extension}", ContentFile(data),
                        save=False)
     summary.save()
-    audit_record(action="scoring.summary_upload", actor=by, target=summary,
+    audit_record(action=ScoringAction.SUMMARY_UPLOAD, actor=by, target=summary,
                  organisation_id=session.plan.institution_id, before=before,
                  after={"photo": summary.photo.name, "bytes": len(data),
                         "sha256": hashlib.sha256(data).hexdigest()})
@@ -457,7 +460,7 @@ def score_check(*, subject_score: SubjectScore, entered, by: User) -> ScoreCheck
         "session__plan", "session__subject", "application__candidate").get(pk=subject_score.pk)
     session = subject_score.session
     plan = session.plan
-    if not is_institution_staff(by, plan):
+    if not is_institution_staff_of(by, plan.institution_id):
         raise PermissionRefused("成绩复核由本计划所属机构的管理员或经办人进行")
     name = subject_score.application.candidate.name
     if subject_score.entered_by_id == by.pk:
@@ -477,7 +480,7 @@ def score_check(*, subject_score: SubjectScore, entered, by: User) -> ScoreCheck
     if matches:
         subject_score.status = SubjectScore.Status.VERIFIED
         subject_score.save(update_fields=["status", "updated_at"])
-    audit_record(action="scoring.score_check", actor=by, target=subject_score, organisation_id=plan.institution_id,
+    audit_record(action=ScoringAction.SCORE_CHECK, actor=by, target=subject_score, organisation_id=plan.institution_id,
                  after={"entered": _str(value), "matches": matches})
     return check
 
@@ -515,7 +518,7 @@ def mismatch_resolve(*, subject_score: SubjectScore, score, reason: str, by: Use
     subject_score.entered_at = timezone.now()
     _check_drop(subject_score)
     subject_score.save()
-    audit_record(action="scoring.mismatch_resolve", actor=by, target=subject_score,
+    audit_record(action=ScoringAction.MISMATCH_RESOLVE, actor=by, target=subject_score,
                  organisation_id=session.plan.institution_id, before=before,
                  after=_score_record(subject_score) | {"reason": reason})
     return subject_score

@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from kaowu.accounts.models import User
+from kaowu.accounts.roles import is_institution_staff_of
 from kaowu.core.errors import PermissionRefused, RuleViolation
 from kaowu.plans.models import Session
 from kaowu.registration.models import Application
@@ -31,7 +32,7 @@ from kaowu.scoring.entry.imports import (
     theory_lines_validate,
     theory_rows_create,
 )
-from kaowu.scoring.entry.selectors import is_institution_staff, session_candidates, session_is_assessed
+from kaowu.scoring.entry.selectors import session_candidates, session_is_assessed
 
 SOURCE_LABEL = "成绩接口"
 # The import's columns as the API's fields. 身份证号 is only ever given for a row that named its
@@ -82,7 +83,7 @@ def theory_scores_record(*, session: Session, rows: Sequence[Mapping], by: User)
     True, optionally name}): every new one or none. Rows identical to scores already recorded count as
     existing and create nothing. Refused (R-CQ-11) for a session scored by an assessor group; raises
     TheoryRowsRefused with every row's problems."""
-    if not is_institution_staff(by, session.plan):
+    if not is_institution_staff_of(by, session.plan.institution_id):
         raise PermissionRefused("只有本计划所属机构的管理员或经办人可以登记理论成绩")
     if session_is_assessed(session):
         raise RuleViolation("R-CQ-11", "本场次由考评组评分，成绩以考评员签名的评分表为准，不能通过接口登记")

@@ -14,19 +14,18 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaowu.accounts.models import Role
-from kaowu.accounts.roles import OFFICE_ROLES
+from kaowu.accounts.roles import INSTITUTION_STAFF_ROLES, OFFICE_ROLES, is_institution_staff_of
 from kaowu.core.actions import service_action
 from kaowu.core.downloads import private_file_response
 from kaowu.core.errors import PermissionRefused
 from kaowu.core.permissions import role_required
 from kaowu.core.services import audit_record
 from kaowu.registration.imports import MAX_BYTES, ImportRefused, import_file_path
+from kaowu.scoring.audit import ScoringAction
 from kaowu.scoring.entry import forms, selectors, services
 from kaowu.scoring.entry import imports as imports_theory
 from kaowu.scoring.entry.import_template import theory_template_build
 
-STAFF = selectors.STAFF_ROLES
-OFFICE_AND_INVIGILATOR = (*OFFICE_ROLES, Role.INVIGILATOR)
 ENVELOPE_BYTES = 64 * 1024
 PHOTO_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 
@@ -50,10 +49,10 @@ def entry_home(request):
 
 
 @require_GET
-@role_required(*OFFICE_AND_INVIGILATOR)
+@role_required(*selectors.ATTENDANCE_ROLES)
 def entry_plan(request, plan_id: int):
     plan = selectors.entry_plan_get_for_user(user=request.user, plan_id=plan_id)
-    staff = selectors.is_institution_staff(request.user, plan)
+    staff = is_institution_staff_of(request.user, plan.institution_id)
     return render(request, "scoring/entry/plan.html", {
         "plan": plan, "progress": selectors.entry_progress(plan), "is_staff": staff,
         "may_attendance": selectors.may_record_attendance(request.user, plan),
@@ -65,7 +64,7 @@ def entry_plan(request, plan_id: int):
 # --- attendance ------------------------------------------------------------------------------------
 
 @require_http_methods(["GET", "POST"])
-@role_required(*OFFICE_AND_INVIGILATOR)
+@role_required(*selectors.ATTENDANCE_ROLES)
 def attendance(request, session_id: int):
     session = _session(request, session_id)
     plan = session.plan
@@ -150,7 +149,7 @@ def room(request, session_id: int, room_id: int):
     return render(request, "scoring/entry/room.html", {
         "session": session, "room": place, "label": selectors.session_label(session), **data,
         "settle_form": forms.SettleForm(), "resolve_form": forms.ResolveForm(), "summary_form": forms.SummaryForm(),
-        "is_staff": selectors.is_institution_staff(request.user, session.plan),
+        "is_staff": is_institution_staff_of(request.user, session.plan.institution_id),
     })
 
 
@@ -190,7 +189,7 @@ def summary_photo(request, session_id: int, room_id: int):
     if summary is None:
         raise Http404("尚未上传签名汇总表照片")
     extension = summary.photo.name.rsplit(".", 1)[-1]
-    audit_record(action="scoring.summary_view", actor=request.user, target=summary,
+    audit_record(action=ScoringAction.SUMMARY_VIEW, actor=request.user, target=summary,
                  organisation_id=session.plan.institution_id)
     return private_file_response(summary.photo, filename=f"签名汇总表-{session.pk}-{place.pk}.{extension}",
                                  content_type=PHOTO_TYPES.get(extension, "application/octet-stream"))
@@ -214,7 +213,7 @@ def settle(request, score_id: int):
 
 
 @require_POST
-@role_required(*STAFF, Role.ASSESSOR)
+@role_required(*INSTITUTION_STAFF_ROLES, Role.ASSESSOR)
 def resolve(request, score_id: int):
     score = selectors.subject_score_get_for_user(user=request.user, score_id=score_id)
     form = forms.ResolveForm(request.POST)
@@ -234,10 +233,10 @@ def resolve(request, score_id: int):
 # --- the second check ------------------------------------------------------------------------------
 
 @require_http_methods(["GET", "POST"])
-@role_required(*STAFF)
+@role_required(*INSTITUTION_STAFF_ROLES)
 def check(request, session_id: int):
     session = _session(request, session_id)
-    if not selectors.is_institution_staff(request.user, session.plan):
+    if not is_institution_staff_of(request.user, session.plan.institution_id):
         raise PermissionDenied("成绩复核由本计划所属机构的管理员或经办人进行")
     rows = selectors.check_rows(session=session, user=request.user)
     if request.method == "POST":
@@ -267,7 +266,7 @@ def check(request, session_id: int):
 
 def _import_session(request, session_id: int):
     session = _session(request, session_id)
-    if not selectors.is_institution_staff(request.user, session.plan):
+    if not is_institution_staff_of(request.user, session.plan.institution_id):
         raise PermissionDenied("只有本计划所属机构的管理员或经办人可以导入成绩")
     return session
 
@@ -286,7 +285,7 @@ def _upload_page(request, session, form=None, error: str = "", status: int = 200
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*STAFF)
+@role_required(*INSTITUTION_STAFF_ROLES)
 def import_upload(request, session_id: int):
     session = _import_session(request, session_id)
     if request.method == "GET":
@@ -308,7 +307,7 @@ def import_upload(request, session_id: int):
 
 
 @require_GET
-@role_required(*STAFF)
+@role_required(*INSTITUTION_STAFF_ROLES)
 def import_template(request, session_id: int):
     session = _import_session(request, session_id)
     response = HttpResponse(theory_template_build(session=session),
@@ -328,7 +327,7 @@ def _token(request, token: str):
 
 
 @require_GET
-@role_required(*STAFF)
+@role_required(*INSTITUTION_STAFF_ROLES)
 def import_report(request, token: str):
     data, session = _token(request, token)
     context = {"session": session, "plan": session.plan, "label": selectors.session_label(session), "token": token,
@@ -341,7 +340,7 @@ def import_report(request, token: str):
 
 
 @require_POST
-@role_required(*STAFF)
+@role_required(*INSTITUTION_STAFF_ROLES)
 def import_confirm(request, token: str):
     data, session = _token(request, token)
     try:

@@ -9,6 +9,7 @@ from kaowu.core.context import request_ip
 from kaowu.core.ids import id_mask
 from kaowu.core.models import AuditEvent
 from kaowu.core.services import audit_record
+from kaowu.scoring.audit import ScoringAction
 from kaowu.scoring.models import Result
 from kaowu.scoring.release import selectors as sel
 
@@ -28,9 +29,9 @@ def score_query(*, name: str, id_number: str) -> list[Result]:
     cannot be probed. Every query is audited (with the number masked); the audit trail is the counter."""
     ip = request_ip.get()
     since = timezone.now() - timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-    if ip and AuditEvent.objects.filter(action="scores.query", ip=ip, at__gte=since).count() >= SCORE_QUERY_LIMIT:
+    if ip and AuditEvent.objects.filter(action=ScoringAction.QUERY, ip=ip, at__gte=since).count() >= SCORE_QUERY_LIMIT:
         raise QueryLimited(f"查询过于频繁，请{settings.LOGIN_LOCKOUT_MINUTES}分钟后再试。")
     results = sel.score_query_lookup(name=name, id_number=id_number)
-    audit_record(action="scores.query", username="public",
+    audit_record(action=ScoringAction.QUERY, username="public",
                  after={"id_number": id_mask((id_number or "").strip().upper()), "found": bool(results)})
     return results

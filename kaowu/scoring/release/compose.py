@@ -33,7 +33,8 @@ from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from kaowu.accounts.models import Role, User
+from kaowu.accounts.models import User
+from kaowu.accounts.roles import is_institution_staff_of, is_reviewing_center_of
 from kaowu.catalog.models import Subject
 from kaowu.catalog.policy import policy_active
 from kaowu.core.errors import PermissionRefused, RuleViolation
@@ -41,6 +42,7 @@ from kaowu.core.services import audit_record
 from kaowu.plans.models import Plan, PlanItem, Session
 from kaowu.registration.models import Application
 from kaowu.registration.services import FEE_PAID
+from kaowu.scoring.audit import ScoringAction
 from kaowu.scoring.composition import (
     Composed,
     GradeBands,
@@ -56,7 +58,6 @@ from kaowu.scoring.deadlines import report_due
 from kaowu.scoring.models import Result, ResultRelease, SubjectScore
 
 BATCH = 5_000
-INSTITUTION_ROLES = {Role.INSTITUTION_ADMIN, Role.INSTITUTION_CLERK}
 # The columns of a raw score row, in this order: the first four are what composition.result_compose reads
 # of a raw entry (score, parts, attendance, source), so a row IS the entry and costs no object per score.
 RAW_FIELDS = ("score", "parts", "attendance", "source", "application_id", "subject_id", "session_id")
@@ -75,13 +76,8 @@ class PlanResults:
 
 
 def _may_compose(by: User, plan: Plan) -> bool:
-    if not by.is_active:
-        return False
-    if by.role in INSTITUTION_ROLES:
-        return by.organisation_id == plan.institution_id
-    if by.role == Role.CITY_REVIEWER:
-        return by.organisation_id == plan.reviewing_center_id
-    return by.role == Role.PROVINCE_ADMIN
+    """The plan's institution staff, or its reviewing center (the province included)."""
+    return is_institution_staff_of(by, plan.institution_id) or is_reviewing_center_of(by, plan.reviewing_center)
 
 
 # --- reads --------------------------------------------------------------------------------------------
@@ -325,7 +321,7 @@ def results_compose(*, plan: Plan, by: User | None = None) -> int:
     if update:
         Result.objects.bulk_update(update, ["release", "total", "outcome", "grade", "subjects", "updated_at"],
                                    batch_size=BATCH)
-    audit_record(action="scoring.results_compose", actor=by, target=release, organisation_id=plan.institution_id,
+    audit_record(action=ScoringAction.RESULTS_COMPOSE, actor=by, target=release, organisation_id=plan.institution_id,
                  after={"plan": plan.pk, "results": len(built.composed), "created": len(new), "updated": len(update),
                         "scores": built.scores, "stray_scores": built.stray, **built.counts})
     return len(new) + len(update)

@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import F, Max, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from kaowu.accounts.models import Role, User
+from kaowu.accounts.roles import is_center_staff, is_institution_staff, is_institution_staff_of, is_reviewing_center_of
 from kaowu.arrangement.models import SeatAssignment
 from kaowu.catalog.models import SubjectPart
 from kaowu.catalog.policy import policy_active
@@ -43,8 +45,6 @@ SHOWN_TO_CANDIDATE = (Status.APPROVED, Status.PUBLISHED, Status.FINAL)
 PUBLIC = (Status.PUBLISHED, Status.FINAL)
 # Applications that sit the exam: paid, or holding a ticket (R-CQ-4).
 SITTING = (Application.Status.PAID, Application.Status.TICKETED)
-STAFF_ROLES = (Role.INSTITUTION_ADMIN, Role.INSTITUTION_CLERK)
-CENTER_ROLES = (Role.CITY_REVIEWER, Role.PROVINCE_ADMIN)
 NAMES_SHOWN = 5  # a refusal names this many candidates, then says how many more
 
 
@@ -84,18 +84,6 @@ def scores_locked(plan: Plan) -> bool:
     final): the entry services refuse every write then (R-FJ-10, R-FJ-11)."""
     return ResultRelease.objects.filter(plan=plan, status__in=LOCKED).exists()
 
-
-def is_plan_staff(user: User, plan: Plan) -> bool:
-    """The plan's own institution (admin or clerk): enters, submits, asks rechecks for candidates."""
-    return user.is_authenticated and user.role in STAFF_ROLES and user.organisation_id == plan.institution_id
-
-
-def is_plan_center(user: User, plan: Plan) -> bool:
-    """The center that reviews the plan (R-SC24-12), or the province."""
-    if not user.is_authenticated:
-        return False
-    return user.role == Role.PROVINCE_ADMIN or (
-        user.role == Role.CITY_REVIEWER and user.organisation_id == plan.reviewing_center_id)
 
 
 # --- releases ------------------------------------------------------------------------------------
@@ -309,9 +297,7 @@ def summary_get_for_user(*, user: User, summary_id: int) -> ScoreSummary:
     """A summary photo for the plan's institution or its center (404 for anyone else)."""
     summary = get_object_or_404(ScoreSummary.objects.select_related("session__plan", "room"), pk=summary_id)
     plan = summary.session.plan
-    if not (is_plan_staff(user, plan) or is_plan_center(user, plan)):
-        from django.http import Http404
-
+    if not (is_institution_staff_of(user, plan.institution_id) or is_reviewing_center_of(user, plan.reviewing_center)):
         raise Http404("文件不存在")
     return summary
 
@@ -486,7 +472,7 @@ def overdue_releases(user: User, today: date) -> list[OverdueRelease]:
         return []
     rows: list[OverdueRelease] = []
     plans = plans_visible_to(user)
-    if user.role in STAFF_ROLES:
+    if is_institution_staff(user):
         candidates = (plans.annotate(exam_end=Max("sessions__date"))
                       .filter(exam_end__lt=today, exam_end__gte=today - timedelta(days=LOOKBACK_DAYS))
                       .filter(Q(result_release__isnull=True)
@@ -496,7 +482,7 @@ def overdue_releases(user: User, today: date) -> list[OverdueRelease]:
             due = release.report_due if release else report_due(plan.exam_end)
             if due < today:
                 rows.append(OverdueRelease(plan, release, "report", due, (today - due).days))
-    if user.role in CENTER_ROLES:
+    if is_center_staff(user):
         releases = ResultRelease.objects.filter(status=Status.SUBMITTED, confirm_due__lt=today)
         if user.role == Role.CITY_REVIEWER:
             releases = releases.filter(plan__reviewing_center=user.organisation)

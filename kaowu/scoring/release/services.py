@@ -20,10 +20,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from kaowu.accounts.models import Role, User
+from kaowu.accounts.roles import is_institution_staff_of, require_reviewing_center_of
 from kaowu.core.errors import PermissionRefused, RuleViolation
 from kaowu.core.services import audit_record, snapshot
 from kaowu.plans.models import Plan
 from kaowu.registration.models import Application
+from kaowu.scoring.audit import ScoringAction
 from kaowu.scoring.models import RecheckRequest, Result, ResultRelease, ScoreCorrection, SubjectScore
 from kaowu.scoring.release import selectors as sel
 from kaowu.scoring.release.compose import results_build, results_compose
@@ -44,13 +46,14 @@ def _release_locked(release: ResultRelease) -> ResultRelease:
 
 
 def _require_staff(by: User, plan: Plan) -> None:
-    if not sel.is_plan_staff(by, plan):
+    # The refusal names the institution; checked first so that an allowed call does not load it.
+    if not is_institution_staff_of(by, plan.institution_id):
         raise PermissionRefused(f"只有{plan.institution.name}的管理员或经办人可以上报本计划的成绩")
 
 
 def _require_center(by: User, plan: Plan) -> None:
-    if not sel.is_plan_center(by, plan):
-        raise PermissionRefused(f"本计划的成绩由{plan.reviewing_center.name}审核，您无权操作")
+    center = plan.reviewing_center
+    require_reviewing_center_of(by, center, f"本计划的成绩由{center.name}审核，您无权操作")
 
 
 def _status_refusal(release: ResultRelease, rule: str, doing: str) -> RuleViolation:
@@ -72,7 +75,7 @@ def release_get_or_create(plan: Plan) -> ResultRelease:
     release, created = ResultRelease.objects.get_or_create(
         plan=plan, defaults={"exam_end": exam_end, "report_due": sel.report_due(exam_end)})
     if created:
-        audit_record(action="scores.release_create", target=release, after=snapshot(release, RELEASE_FIELDS),
+        audit_record(action=ScoringAction.RELEASE_CREATE, target=release, after=snapshot(release, RELEASE_FIELDS),
                      organisation_id=plan.institution_id)
     return release
 
@@ -118,7 +121,7 @@ def results_submit(*, plan: Plan, by: User, today: date | None = None) -> Result
     release.return_reason = ""
     release.save(update_fields=["status", "submitted_at", "submitted_by", "confirm_due", "return_reason",
                                 "updated_at"])
-    audit_record(action="scores.release_submit", actor=by, target=release, before=before,
+    audit_record(action=ScoringAction.RELEASE_SUBMIT, actor=by, target=release, before=before,
                  after={**snapshot(release, RELEASE_FIELDS), "late": today > release.report_due,
                         "results": release.results.count()},
                  organisation_id=plan.institution_id)
@@ -138,7 +141,7 @@ def results_approve(*, release: ResultRelease, by: User, today: date | None = No
     release.reviewed_at = timezone.now()
     release.reviewed_by = by
     release.save(update_fields=["status", "reviewed_at", "reviewed_by", "updated_at"])
-    audit_record(action="scores.release_approve", actor=by, target=release, before=before,
+    audit_record(action=ScoringAction.RELEASE_APPROVE, actor=by, target=release, before=before,
                  after={**snapshot(release, RELEASE_FIELDS),
                         "late": bool(release.confirm_due and today > release.confirm_due)},
                  organisation_id=release.plan.institution_id)
@@ -161,7 +164,7 @@ def results_return(*, release: ResultRelease, reason: str, by: User) -> ResultRe
     release.reviewed_at = timezone.now()
     release.reviewed_by = by
     release.save(update_fields=["status", "return_reason", "reviewed_at", "reviewed_by", "updated_at"])
-    audit_record(action="scores.release_return", actor=by, target=release, before=before,
+    audit_record(action=ScoringAction.RELEASE_RETURN, actor=by, target=release, before=before,
                  after=snapshot(release, RELEASE_FIELDS), organisation_id=release.plan.institution_id)
     return release
 
@@ -207,7 +210,7 @@ def results_publish(*, release: ResultRelease, by: User, today: date | None = No
     release.publication_ends = terms.ends
     release.recheck_until = terms.recheck_until
     release.save(update_fields=["status", "published_at", "publication_ends", "recheck_until", "updated_at"])
-    audit_record(action="scores.release_publish", actor=by, target=release, before=before,
+    audit_record(action=ScoringAction.RELEASE_PUBLISH, actor=by, target=release, before=before,
                  after={**snapshot(release, RELEASE_FIELDS), "latest_start": terms.latest_start.isoformat(),
                         "late": terms.late_days > 0, "late_days": terms.late_days},
                  organisation_id=release.plan.institution_id)
@@ -224,7 +227,7 @@ def recheck_request(*, result: Result, kind: str, reason: str, by: User,
     result = Result.objects.select_related("release__plan__institution", "application__candidate").get(pk=result.pk)
     release, plan = result.release, result.release.plan
     own = by.role == Role.CANDIDATE and result.application.candidate.user_id == by.pk
-    if not (own or sel.is_plan_staff(by, plan)):
+    if not (own or is_institution_staff_of(by, plan.institution_id)):
         raise PermissionRefused("只有考生本人或报名考核机构可以申请复查")
     today = _today(today)
     if release.status != Status.PUBLISHED:
@@ -241,7 +244,7 @@ def recheck_request(*, result: Result, kind: str, reason: str, by: User,
     if result.rechecks.filter(status=RecheckRequest.Status.PENDING).exists():
         raise ValidationError("该成绩已有待处理的复查申请，请等待中心处理")
     recheck = RecheckRequest.objects.create(result=result, kind=kind, reason=reason[:300], requested_by=by)
-    audit_record(action="scores.recheck_request", actor=by, target=recheck,
+    audit_record(action=ScoringAction.RECHECK_REQUEST, actor=by, target=recheck,
                  after={**snapshot(recheck, ["kind", "reason", "status"]), "result": result.pk},
                  organisation_id=plan.institution_id)
     return recheck
@@ -274,7 +277,7 @@ def recheck_uphold(*, recheck: RecheckRequest, reason: str, by: User) -> Recheck
     recheck.decided_by = by
     recheck.decided_at = timezone.now()
     recheck.save(update_fields=["status", "decision_reason", "decided_by", "decided_at", "updated_at"])
-    audit_record(action="scores.recheck_uphold", actor=by, target=recheck, before=before,
+    audit_record(action=ScoringAction.RECHECK_UPHOLD, actor=by, target=recheck, before=before,
                  after=snapshot(recheck, ["status", "decision_reason"]),
                  organisation_id=recheck.result.release.plan.institution_id)
     return recheck
@@ -317,7 +320,7 @@ def recheck_correct(*, recheck: RecheckRequest, subject_score: SubjectScore, new
         subject_score.attendance = "present"
     subject_score.save(update_fields=["score", "attendance", "updated_at"])
     organisation_id = recheck.result.release.plan.institution_id
-    audit_record(action="scores.score_correct", actor=by, target=subject_score, before=before,
+    audit_record(action=ScoringAction.SCORE_CORRECT, actor=by, target=subject_score, before=before,
                  after={**snapshot(subject_score, ["score", "attendance", "status"]), "recheck": recheck.pk,
                         "correction": correction.pk, "reason": reason[:300]},
                  organisation_id=organisation_id)
@@ -332,7 +335,7 @@ def recheck_correct(*, recheck: RecheckRequest, subject_score: SubjectScore, new
     recheck.decided_by = by
     recheck.decided_at = timezone.now()
     recheck.save(update_fields=["status", "decision_reason", "decided_by", "decided_at", "updated_at"])
-    audit_record(action="scores.recheck_correct", actor=by, target=recheck, before=recheck_before,
+    audit_record(action=ScoringAction.RECHECK_CORRECT, actor=by, target=recheck, before=recheck_before,
                  after={**snapshot(recheck, ["status", "decision_reason"]), "result_before": result_before,
                         "result_after": snapshot(result, ["total", "outcome", "grade"])},
                  organisation_id=organisation_id)
@@ -363,7 +366,7 @@ def results_finalise(*, release: ResultRelease, by: User | None = None, today: d
     release.finalised_at = timezone.now()
     release.save(update_fields=["status", "finalised_at", "updated_at"])
     count = Result.objects.filter(release=release).update(final=True, updated_at=timezone.now())
-    audit_record(action="scores.release_finalise", actor=by, target=release, before=before,
+    audit_record(action=ScoringAction.RELEASE_FINALISE, actor=by, target=release, before=before,
                  after={**snapshot(release, RELEASE_FIELDS), "results": count},
                  organisation_id=release.plan.institution_id, username="" if by else "system")
     return release
@@ -386,6 +389,6 @@ def results_finalise_due(today: date | None = None) -> list[ResultRelease]:
 
 def summary_download_record(*, summary, by: User) -> None:
     """Who looked at a signed summary's photo (personal data: names and scores)."""
-    audit_record(action="scores.summary_download", actor=by, target=summary,
+    audit_record(action=ScoringAction.SUMMARY_DOWNLOAD, actor=by, target=summary,
                  after={"session": summary.session_id, "room": summary.room_id},
                  organisation_id=summary.session.plan.institution_id)

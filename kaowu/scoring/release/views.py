@@ -16,8 +16,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from kaowu.accounts.models import Role
-from kaowu.accounts.roles import OFFICE_ROLES
+from kaowu.accounts.roles import (
+    CENTER_STAFF_ROLES,
+    INSTITUTION_STAFF_ROLES,
+    OFFICE_ROLES,
+    is_institution_staff_of,
+    is_reviewing_center_of,
+)
 from kaowu.core.actions import refusal_messages, service_action
 from kaowu.core.downloads import private_file_response
 from kaowu.core.errors import PermissionRefused, RuleViolation
@@ -29,8 +34,6 @@ from kaowu.scoring.release import selectors as sel
 from kaowu.scoring.release import services
 from kaowu.scoring.release.forms import RecheckDecisionForm, RecheckRequestForm, ReturnForm
 
-STAFF = (Role.INSTITUTION_ADMIN, Role.INSTITUTION_CLERK)
-CENTER = (Role.CITY_REVIEWER, Role.PROVINCE_ADMIN)
 Status = sel.Status
 
 
@@ -50,7 +53,8 @@ def release_plan(request, plan_id: int):
     plan = plan_get_for_user(user=request.user, plan_id=plan_id)
     release = sel.release_preview(plan)
     user, today = request.user, timezone.localdate()
-    is_staff, is_center = sel.is_plan_staff(user, plan), sel.is_plan_center(user, plan)
+    is_staff = is_institution_staff_of(user, plan.institution_id)
+    is_center = is_reviewing_center_of(user, plan.reviewing_center)
     saved = release is not None and release.pk is not None
     open_for_entry = release is None or release.status in (Status.ENTERING, Status.RETURNED)
     context = {
@@ -74,7 +78,7 @@ def release_plan(request, plan_id: int):
 
 
 @require_POST
-@role_required(*STAFF)
+@role_required(*INSTITUTION_STAFF_ROLES)
 def release_submit(request, plan_id: int):
     plan = plan_get_for_user(user=request.user, plan_id=plan_id)
     service_action(request, lambda: services.results_submit(plan=plan, by=request.user),
@@ -83,7 +87,7 @@ def release_submit(request, plan_id: int):
 
 
 @require_POST
-@role_required(*CENTER)
+@role_required(*CENTER_STAFF_ROLES)
 def release_approve(request, release_id: int):
     release = sel.release_get_for_user(user=request.user, release_id=release_id)
     service_action(request, lambda: services.results_approve(release=release, by=request.user),
@@ -92,7 +96,7 @@ def release_approve(request, release_id: int):
 
 
 @require_POST
-@role_required(*CENTER)
+@role_required(*CENTER_STAFF_ROLES)
 def release_return(request, release_id: int):
     release = sel.release_get_for_user(user=request.user, release_id=release_id)
     reason = request.POST.get("reason", "")
@@ -102,7 +106,7 @@ def release_return(request, release_id: int):
 
 
 @require_POST
-@role_required(*CENTER)
+@role_required(*CENTER_STAFF_ROLES)
 def release_publish(request, release_id: int):
     release = sel.release_get_for_user(user=request.user, release_id=release_id)
     terms = services.publication_terms(release)
@@ -113,7 +117,7 @@ def release_publish(request, release_id: int):
 
 
 @require_POST
-@role_required(*CENTER)
+@role_required(*CENTER_STAFF_ROLES)
 def release_finalise(request, release_id: int):
     release = sel.release_get_for_user(user=request.user, release_id=release_id)
     service_action(request, lambda: services.results_finalise(release=release, by=request.user),
@@ -151,7 +155,7 @@ def recheck_detail(request, recheck_id: int):
     recheck = sel.recheck_get_for_user(user=request.user, recheck_id=recheck_id)
     result = recheck.result
     plan = result.release.plan
-    is_center = sel.is_plan_center(request.user, plan)
+    is_center = is_reviewing_center_of(request.user, plan.reviewing_center)
     scores = sel.result_scores(result)
     form = RecheckDecisionForm(request.POST or None, scores=scores)
     if request.method == "POST":
@@ -199,7 +203,7 @@ def service_action_form(request, form, call, success: str) -> bool:
     return True
 
 
-@role_required(*STAFF)
+@role_required(*INSTITUTION_STAFF_ROLES)
 def result_recheck_request(request, result_id: int):
     """The institution asks a recheck on the candidate's behalf (R-FJ-11: through the station)."""
     result = sel.result_get_for_user(user=request.user, result_id=result_id)

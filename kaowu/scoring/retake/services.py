@@ -15,6 +15,7 @@ from kaowu.core.services import audit_record
 from kaowu.plans.models import PlanItem
 from kaowu.registration.models import Application
 from kaowu.registration.services import application_create
+from kaowu.scoring.audit import ScoringAction
 from kaowu.scoring.models import Result, ResultRelease, SubjectScore
 
 KNOWN = (ResultRelease.Status.PUBLISHED, ResultRelease.Status.FINAL)
@@ -108,7 +109,7 @@ def retake_apply(*, original: Application, item: PlanItem, by: User, today: date
                      parts=source.parts, source=SubjectScore.Source.CARRIED, status=SubjectScore.Status.VERIFIED,
                      carried_from=source)
         for subject_id, source in sources.items()])
-    audit_record(action="application.retake", actor=by, target=retake, organisation_id=plan.institution_id,
+    audit_record(action=ScoringAction.RETAKE_APPLY, actor=by, target=retake, organisation_id=plan.institution_id,
                  after={"retake_of": original.pk, "carried": [s["name"] for s in offer.passed],
                         "sit": [s["name"] for s in offer.failed]})
     return retake

@@ -95,7 +95,7 @@ def test_r_fj_11_the_candidate_finds_their_result_once_the_center_has_confirmed_
     html = query(client, candidate.name, candidate.id_number.lower()).content.decode()
     assert 'class="card mb-2 query-result"' in html and "合格" in html and "技能操作" in html
     assert candidate.id_number not in html.split('id="query-form"')[1].split("</form>")[1]
-    event = AuditEvent.objects.filter(action="scores.query").latest("at")
+    event = AuditEvent.objects.filter(action="scoring.query").latest("at")
     assert event.after == {"id_number": id_mask(candidate.id_number), "found": True}
 
 

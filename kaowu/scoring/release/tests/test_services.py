@@ -77,7 +77,7 @@ def test_r_fj_10_complete_scores_are_submitted_composed_and_the_center_has_3_wor
     assert release.confirm_due == deadlines.confirm_due(SUBMIT_DAY, 3) == date(2026, 11, 17)
     results = Result.objects.filter(release=release)
     assert results.count() == 12 and set(results.values_list("outcome", flat=True)) == {"passed"}
-    event = AuditEvent.objects.get(action="scores.release_submit")
+    event = AuditEvent.objects.get(action="scoring.release_submit")
     assert event.actor == complete.clerk and event.after["late"] is False and event.after["results"] == 12
 
 
@@ -174,7 +174,7 @@ def test_r_fj_10_a_late_submission_goes_through_and_is_recorded_as_late(complete
     release = services.results_submit(plan=complete.plan, by=complete.clerk, today=date(2026, 11, 20))
 
     assert release.status == Status.SUBMITTED
-    assert AuditEvent.objects.get(action="scores.release_submit").after["late"] is True
+    assert AuditEvent.objects.get(action="scoring.release_submit").after["late"] is True
 
 
 # --- the lock on scores --------------------------------------------------------------------------
@@ -204,7 +204,7 @@ def test_r_fj_10_the_plans_center_or_the_province_confirms_nobody_else(complete,
     release = services.results_approve(release=release, by=chengdu_reviewer, today=SUBMIT_DAY)
 
     assert release.status == Status.APPROVED and release.reviewed_by == chengdu_reviewer
-    event = AuditEvent.objects.get(action="scores.release_approve")
+    event = AuditEvent.objects.get(action="scoring.release_approve")
     assert event.after["late"] is False and event.before["status"] == "submitted"
     with pytest.raises(RuleViolation):
         services.results_approve(release=release, by=province_admin)
@@ -239,7 +239,7 @@ def test_r_cq_12_the_publication_lasts_5_working_days_and_opens_the_recheck_wind
     assert release.publication_ends == deadlines.publication_ends(PUBLISH_DAY, 5) == date(2026, 11, 23)
     # R-FJ-11 ten days, R-CQ-12 one month: the later (16 December, a Wednesday).
     assert release.recheck_until == date(2026, 12, 16)
-    event = AuditEvent.objects.get(action="scores.release_publish")
+    event = AuditEvent.objects.get(action="scoring.release_publish")
     assert event.after["late"] is False and event.after["latest_start"] == "2026-11-24"
 
 
@@ -249,7 +249,7 @@ def test_r_cq_12_a_publication_after_the_latest_start_goes_ahead_recorded_as_lat
     release = services.results_publish(release=release, by=chengdu_reviewer, today=date(2026, 11, 26))
 
     assert release.status == Status.PUBLISHED
-    event = AuditEvent.objects.get(action="scores.release_publish")
+    event = AuditEvent.objects.get(action="scoring.release_publish")
     assert event.after["late"] is True and event.after["late_days"] == 2
 
 
@@ -279,7 +279,7 @@ def test_r_fj_11_the_candidate_asks_a_recheck_of_their_own_result_within_the_win
                                        today=PUBLISH_DAY + timedelta(days=3))
 
     assert recheck.status == RecheckRequest.Status.PENDING and recheck.requested_by == user
-    assert AuditEvent.objects.filter(action="scores.recheck_request", object_id=str(recheck.pk)).exists()
+    assert AuditEvent.objects.filter(action="scoring.recheck_request", object_id=str(recheck.pk)).exists()
     with pytest.raises(ValidationError, match="待处理"):  # one at a time
         services.recheck_request(result=result, kind="wrong", reason="再查", by=user, today=PUBLISH_DAY)
 
@@ -340,9 +340,9 @@ def test_r_fj_11_a_correction_changes_the_score_records_it_and_recomposes_the_re
     assert result_of(complete, first).outcome == "passed"
     recheck.refresh_from_db()
     assert recheck.status == RecheckRequest.Status.CORRECTED and recheck.decided_by == chengdu_reviewer
-    event = AuditEvent.objects.get(action="scores.score_correct")
+    event = AuditEvent.objects.get(action="scoring.score_correct")
     assert event.before["score"] == "50.00" and event.after["score"] == "75.00"
-    decided = AuditEvent.objects.get(action="scores.recheck_correct")
+    decided = AuditEvent.objects.get(action="scoring.recheck_correct")
     assert decided.after["result_before"]["outcome"] == "failed"
     assert decided.after["result_after"]["outcome"] == "passed"
 
@@ -385,7 +385,7 @@ def test_r_fj_11_results_become_final_only_after_the_window_with_every_recheck_d
     release.refresh_from_db()
     assert release.status == Status.FINAL and release.finalised_at is not None
     assert set(Result.objects.filter(release=release).values_list("final", flat=True)) == {True}
-    assert AuditEvent.objects.get(action="scores.release_finalise").actor is None
+    assert AuditEvent.objects.get(action="scoring.release_finalise").actor is None
 
 
 def test_r_fj_11_nothing_changes_a_final_result(complete, chengdu_reviewer):

@@ -73,7 +73,7 @@ def test_r_fj_10_the_institution_submits_and_the_center_reviews_the_evidence(
 
     photo = client.get(f"/scores/release/summaries/{summary.pk}/photo/")
     assert photo.status_code == 200 and photo["Cache-Control"] == "private, no-store"
-    event = AuditEvent.objects.get(action="scores.summary_download")
+    event = AuditEvent.objects.get(action="scoring.summary_download")
     assert event.actor == chengdu_reviewer and event.object_id == str(summary.pk)
 
     client.post(f"/scores/release/{release.pk}/approve/")
@@ -97,7 +97,7 @@ def test_outsiders_cannot_see_the_plans_results_or_its_evidence(
         login(wrong_role)
         assert client.get(f"/scores/release/plans/{rw.plan.pk}/").status_code == 403
         assert client.get(f"/scores/release/summaries/{summary.pk}/photo/").status_code == 403
-    assert not AuditEvent.objects.filter(action="scores.summary_download").exists()
+    assert not AuditEvent.objects.filter(action="scoring.summary_download").exists()
     release.refresh_from_db()
     assert release.status == Status.SUBMITTED
 
