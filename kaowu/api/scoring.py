@@ -237,12 +237,7 @@ def sheet_save(request, session_id: int, room_id: int, payload: SheetIn):
     scores = {(entry_in.application_id, entry_in.part): entry_in.score for entry_in in payload.scores}
     if len(scores) != len(payload.scores):
         raise HttpError(422, "同一考生的同一评分项出现多次，请只提交一次")
-
-    def save():
-        own = services_entry.sheet_open(session=session, room=room, by=request.auth)
-        services_entry.sheet_save(sheet=own, scores=scores, by=request.auth)
-
-    _act(save)
+    _act(lambda: services_entry.own_sheet_save(session=session, room=room, scores=scores, by=request.auth))
     return _sheet_out(request, session, room)
 
 
@@ -250,12 +245,7 @@ def sheet_save(request, session_id: int, room_id: int, payload: SheetIn):
              summary="签名本人评分表（考评员本人令牌）：到考考生须全部评分，签名后只读（R-CQ-11）")
 def sheet_sign(request, session_id: int, room_id: int):
     session, room = _room_of_group(request, session_id, room_id)
-
-    def sign():
-        own = services_entry.sheet_open(session=session, room=room, by=request.auth)
-        services_entry.sheet_sign(sheet=own, by=request.auth)
-
-    _act(sign)
+    _act(lambda: services_entry.own_sheet_sign(session=session, room=room, by=request.auth))
     return _sheet_out(request, session, room)
 
 

@@ -21,6 +21,7 @@ from kaowu.accounts.roles import is_institution_staff_of
 from kaowu.catalog.policy import policy_active
 from kaowu.core.errors import PermissionRefused, RuleViolation
 from kaowu.core.services import audit_record
+from kaowu.core.workflow import transition_check
 from kaowu.plans.models import Plan, Session
 from kaowu.scoring.audit import ScoringAction
 from kaowu.scoring.composition import assessors_combine
@@ -99,10 +100,56 @@ def _score_record(score: SubjectScore) -> dict:
             "settle_reason": score.settle_reason, "status": score.status}
 
 
-def _check_drop(score: SubjectScore) -> None:
-    """A changed score must be checked again."""
+def _check_drop(score: SubjectScore, by: User) -> None:
+    """A changed score must be checked again (the caller saves it with its other changes)."""
     ScoreCheck.objects.filter(subject_score=score).delete()
-    score.status = SubjectScore.Status.ENTERED
+    if score.status != SubjectScore.Status.ENTERED:
+        subject_score_transition(subject_score=score, to=SubjectScore.Status.ENTERED, by=by, save=False)
+
+
+# --- the workflows: a subject score's check, an assessor's sheet -------------------------------------
+
+# A score is entered, then verified by a matching second check (R-CQ-11); a verified score that changes
+# (attendance cancelled, compiled again, settled, corrected) goes back to entered and waits for a new check.
+SUBJECT_SCORE_TRANSITIONS: dict[str, set[str]] = {
+    SubjectScore.Status.ENTERED: {SubjectScore.Status.VERIFIED},
+    SubjectScore.Status.VERIFIED: {SubjectScore.Status.ENTERED},
+}
+
+
+def subject_score_transition(*, subject_score: SubjectScore, to: str, by: User, reason: str = "",
+                             save: bool = True) -> SubjectScore:
+    """Move the score's check status if SUBJECT_SCORE_TRANSITIONS allows it. The move is part of the
+    operation that makes it (score_check, spread_settle, room_compile, mismatch_resolve, attendance_record),
+    whose audit event records the score before and after, status included; so no event of its own here.
+    `save=False` when that operation saves the score's other changes with it."""
+    transition_check(table=SUBJECT_SCORE_TRANSITIONS, status=SubjectScore.Status, current=subject_score.status,
+                     to=to, noun="科目成绩")
+    subject_score.status = to
+    if save:
+        subject_score.save(update_fields=["status", "updated_at"])
+    return subject_score
+
+
+# An assessor's sheet is filled in as a draft, then signed and read-only for good (R-CQ-11).
+SCORE_SHEET_TRANSITIONS: dict[str, set[str]] = {
+    ScoreSheet.Status.DRAFT: {ScoreSheet.Status.SIGNED},
+    ScoreSheet.Status.SIGNED: set(),
+}
+
+
+def score_sheet_transition(*, sheet: ScoreSheet, to: str, by: User, reason: str = "",
+                           after: dict | None = None) -> ScoreSheet:
+    """Sign the sheet if SCORE_SHEET_TRANSITIONS allows it: stamped, saved and audited (`after` adds the
+    signed scores to the event)."""
+    transition_check(table=SCORE_SHEET_TRANSITIONS, status=ScoreSheet.Status, current=sheet.status, to=to,
+                     noun="评分表")
+    sheet.status, sheet.signed_at = to, timezone.now()
+    sheet.save(update_fields=["status", "signed_at", "updated_at"])
+    audit_record(action=ScoringAction.SHEET_SIGN, actor=by, target=sheet,
+                 organisation_id=sheet.session.plan.institution_id,
+                 after={**(after or {}), "signed_at": sheet.signed_at.isoformat()})
+    return sheet
 
 
 # --- attendance ------------------------------------------------------------------------------------
@@ -159,7 +206,7 @@ def attendance_record(*, session: Session, rows: dict[int, str], by: User) -> in
         if score is not None and status == AStatus.CANCELLED and score.attendance != status:
             score.score, score.parts, score.attendance = None, {}, AStatus.CANCELLED
             score.spread, score.flagged, score.settle_reason = None, False, ""
-            _check_drop(score)
+            _check_drop(score, by)
             score.save()
         changes.append({"application": application_id, "before": before, "after": status})
     if errors:
@@ -272,12 +319,22 @@ def sheet_sign(*, sheet: ScoreSheet, by: User) -> ScoreSheet:
     if missing:
         shown = "、".join(missing[:10]) + ("等" if len(missing) > 10 else "")
         raise ValidationError(f"尚有{len(missing)}项未评分，不能签名：{shown}（缺考、成绩取消的考生不评分）")
-    sheet.status, sheet.signed_at = ScoreSheet.Status.SIGNED, timezone.now()
-    sheet.save(update_fields=["status", "signed_at", "updated_at"])
-    audit_record(action=ScoringAction.SHEET_SIGN, actor=by, target=sheet, organisation_id=session.plan.institution_id,
-                 after={"entries": len(entries), "signed_at": sheet.signed_at.isoformat(),
-                        "scores": {f"{a}:{p}": _str(v) for (a, p), v in sorted(entries.items())}})
-    return sheet
+    return score_sheet_transition(sheet=sheet, to=ScoreSheet.Status.SIGNED, by=by, after={
+        "entries": len(entries), "scores": {f"{a}:{p}": _str(v) for (a, p), v in sorted(entries.items())}})
+
+
+@transaction.atomic
+def own_sheet_save(*, session: Session, room: Room, scores: dict[tuple[int, int], Decimal | str | None],
+                   by: User) -> ScoreSheet:
+    """What the sheet page and the API do with an assessor's typed scores: open the assessor's own sheet
+    (made on first use) and keep the scores on it."""
+    return sheet_save(sheet=sheet_open(session=session, room=room, by=by), scores=scores, by=by)
+
+
+@transaction.atomic
+def own_sheet_sign(*, session: Session, room: Room, by: User) -> ScoreSheet:
+    """Sign the assessor's own sheet of the room (the sign button, and the API)."""
+    return sheet_sign(sheet=sheet_open(session=session, room=room, by=by), by=by)
 
 
 # --- the leader: compile, settle, summary ----------------------------------------------------------
@@ -350,12 +407,12 @@ def room_compile(*, session: Session, room: Room, by: User) -> list[SubjectScore
         before = _score_record(score) if score is not None else None
         if score is None:
             score = SubjectScore(application_id=row.application_id, session=session, subject=session.subject,
-                                 source=SubjectScore.Source.ASSESSORS)
+                                 source=SubjectScore.Source.ASSESSORS, status=SubjectScore.Status.ENTERED)
         else:
-            _check_drop(score)
+            _check_drop(score, by)
         score.score, score.parts, score.attendance = value, part_values, attendance
         score.spread, score.flagged, score.settle_reason = spread, flagged, ""
-        score.entered_by, score.entered_at, score.status = by, now, SubjectScore.Status.ENTERED
+        score.entered_by, score.entered_at = by, now
         score.save()
         out.append(score)
         changes.append({"before": before, "after": _score_record(score)})
@@ -388,7 +445,7 @@ def spread_settle(*, subject_score: SubjectScore, score, reason: str, by: User) 
     before = _score_record(subject_score)
     subject_score.score, subject_score.settle_reason = value, reason[:300]
     subject_score.entered_by, subject_score.entered_at = by, timezone.now()
-    _check_drop(subject_score)
+    _check_drop(subject_score, by)
     subject_score.save()
     audit_record(action=ScoringAction.SPREAD_SETTLE, actor=by, target=subject_score,
                  organisation_id=session.plan.institution_id, before=before, after=_score_record(subject_score))
@@ -444,6 +501,12 @@ def summary_upload(*, session: Session, room: Room, photo, by: User) -> ScoreSum
     return summary
 
 
+def summary_view_record(*, summary: ScoreSummary, by: User) -> None:
+    """Who looked at a signed summary's photo from the room page (personal data: names and scores)."""
+    audit_record(action=ScoringAction.SUMMARY_VIEW, actor=by, target=summary,
+                 organisation_id=summary.session.plan.institution_id)
+
+
 # --- the second check ------------------------------------------------------------------------------
 
 def _entered_parse(entered, *, full_marks: Decimal, label: str) -> Decimal | None:
@@ -478,11 +541,17 @@ def score_check(*, subject_score: SubjectScore, entered, by: User) -> ScoreCheck
     check = ScoreCheck.objects.create(subject_score=subject_score, entered_score=value, matches=matches,
                                       checked_by=by, checked_at=timezone.now())
     if matches:
-        subject_score.status = SubjectScore.Status.VERIFIED
-        subject_score.save(update_fields=["status", "updated_at"])
+        subject_score_transition(subject_score=subject_score, to=SubjectScore.Status.VERIFIED, by=by)
     audit_record(action=ScoringAction.SCORE_CHECK, actor=by, target=subject_score, organisation_id=plan.institution_id,
                  after={"entered": _str(value), "matches": matches})
     return check
+
+
+@transaction.atomic
+def scores_check(*, entered: dict[int, object], scores: dict[int, SubjectScore], by: User) -> list[ScoreCheck]:
+    """The check page's batch: `entered` maps a SubjectScore's key to what the second person typed, `scores`
+    the keys to the scores on the page. All or none: one refusal keeps every check of the batch out."""
+    return [score_check(subject_score=scores[pk], entered=value, by=by) for pk, value in entered.items()]
 
 
 @transaction.atomic
@@ -516,7 +585,7 @@ def mismatch_resolve(*, subject_score: SubjectScore, score, reason: str, by: Use
     before = _score_record(subject_score) | {"check": _str(check.entered_score), "checked_by": check.checked_by_id}
     subject_score.score = value
     subject_score.entered_at = timezone.now()
-    _check_drop(subject_score)
+    _check_drop(subject_score, by)
     subject_score.save()
     audit_record(action=ScoringAction.MISMATCH_RESOLVE, actor=by, target=subject_score,
                  organisation_id=session.plan.institution_id, before=before,

@@ -19,9 +19,7 @@ from kaowu.core.actions import service_action
 from kaowu.core.downloads import private_file_response
 from kaowu.core.errors import PermissionRefused
 from kaowu.core.permissions import role_required
-from kaowu.core.services import audit_record
 from kaowu.registration.imports import MAX_BYTES, ImportRefused, import_file_path
-from kaowu.scoring.audit import ScoringAction
 from kaowu.scoring.entry import forms, selectors, services
 from kaowu.scoring.entry import imports as imports_theory
 from kaowu.scoring.entry.import_template import theory_template_build
@@ -111,12 +109,8 @@ def sheet(request, session_id: int, room_id: int):
     context = _sheet_context(request, session, room)
     if request.method == "POST":
         typed = forms.sheet_parse(request.POST, context["page"])
-
-        def save():
-            own = services.sheet_open(session=session, room=room, by=request.user)
-            services.sheet_save(sheet=own, scores=typed, by=request.user)
-
-        if service_action(request, save, "评分已保存"):
+        if service_action(request, lambda: services.own_sheet_save(session=session, room=room, scores=typed,
+                                                                   by=request.user), "评分已保存"):
             return redirect("score_sheet", session_id=session.pk, room_id=room.pk)
         context = _sheet_context(request, session, room, typed)
     return render(request, "scoring/entry/sheet.html", context)
@@ -127,12 +121,8 @@ def sheet(request, session_id: int, room_id: int):
 def sheet_sign(request, session_id: int, room_id: int):
     session = _session(request, session_id)
     room = selectors.session_room_get(session=session, room_id=room_id)
-
-    def sign():
-        own = services.sheet_open(session=session, room=room, by=request.user)
-        services.sheet_sign(sheet=own, by=request.user)
-
-    service_action(request, sign, "评分表已签名，不能再修改")
+    service_action(request, lambda: services.own_sheet_sign(session=session, room=room, by=request.user),
+                   "评分表已签名，不能再修改")
     return redirect("score_sheet", session_id=session.pk, room_id=room.pk)
 
 
@@ -189,8 +179,7 @@ def summary_photo(request, session_id: int, room_id: int):
     if summary is None:
         raise Http404("尚未上传签名汇总表照片")
     extension = summary.photo.name.rsplit(".", 1)[-1]
-    audit_record(action=ScoringAction.SUMMARY_VIEW, actor=request.user, target=summary,
-                 organisation_id=session.plan.institution_id)
+    services.summary_view_record(summary=summary, by=request.user)
     return private_file_response(summary.photo, filename=f"签名汇总表-{session.pk}-{place.pk}.{extension}",
                                  content_type=PHOTO_TYPES.get(extension, "application/octet-stream"))
 
@@ -245,8 +234,7 @@ def check(request, session_id: int):
         results = []
 
         def run():
-            for pk, value in entries.items():
-                results.append(services.score_check(subject_score=by_id[pk], entered=value, by=request.user))
+            results.extend(services.scores_check(entered=entries, scores=by_id, by=request.user))
 
         if not entries:
             messages.error(request, "请先填写要复核的成绩")

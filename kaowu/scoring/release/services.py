@@ -23,6 +23,7 @@ from kaowu.accounts.models import Role, User
 from kaowu.accounts.roles import is_institution_staff_of, require_reviewing_center_of
 from kaowu.core.errors import PermissionRefused, RuleViolation
 from kaowu.core.services import audit_record, snapshot
+from kaowu.core.workflow import transition_check
 from kaowu.plans.models import Plan
 from kaowu.registration.models import Application
 from kaowu.scoring.audit import ScoringAction
@@ -54,6 +55,92 @@ def _require_staff(by: User, plan: Plan) -> None:
 def _require_center(by: User, plan: Plan) -> None:
     center = plan.reviewing_center
     require_reviewing_center_of(by, center, f"本计划的成绩由{center.name}审核，您无权操作")
+
+
+# --- the two workflows: a release's status and a recheck's ------------------------------------------
+
+# A release goes from the institution to the center and to the public; RETURNED goes back to the
+# institution, which submits again. FINAL is the end: a result changes afterwards only through a
+# certificate's own procedures, never here.
+RESULT_RELEASE_TRANSITIONS: dict[str, set[str]] = {
+    Status.ENTERING: {Status.SUBMITTED},
+    Status.RETURNED: {Status.SUBMITTED},
+    Status.SUBMITTED: {Status.APPROVED, Status.RETURNED},
+    Status.APPROVED: {Status.PUBLISHED},
+    Status.PUBLISHED: {Status.FINAL},
+    Status.FINAL: set(),
+}
+RESULT_RELEASE_ACTIONS = {
+    Status.SUBMITTED: ScoringAction.RELEASE_SUBMIT, Status.APPROVED: ScoringAction.RELEASE_APPROVE,
+    Status.RETURNED: ScoringAction.RELEASE_RETURN, Status.PUBLISHED: ScoringAction.RELEASE_PUBLISH,
+    Status.FINAL: ScoringAction.RELEASE_FINALISE,
+}
+
+
+def result_release_transition(*, release: ResultRelease, to: str, by: User | None, reason: str = "",
+                              values: dict | None = None, after: dict | None = None) -> ResultRelease:
+    """Move `release` to `to` if RESULT_RELEASE_TRANSITIONS allows it, with the timestamps the move implies
+    (and `values`: the deadlines the caller computed), save it and write the audit event (`after` adds to
+    the release's snapshot). `reason` is the return's reason. `by` None is the daily job (finality)."""
+    transition_check(table=RESULT_RELEASE_TRANSITIONS, status=Status, current=release.status, to=to, noun="成绩")
+    before = snapshot(release, RELEASE_FIELDS)
+    now = timezone.now()
+    fields = ["status", *(values or {})]
+    release.status = to
+    for name, value in (values or {}).items():
+        setattr(release, name, value)
+    if to == Status.SUBMITTED:
+        release.submitted_at, release.submitted_by, release.return_reason = now, by, ""
+        fields += ["submitted_at", "submitted_by", "return_reason"]
+    elif to in (Status.APPROVED, Status.RETURNED):
+        release.reviewed_at, release.reviewed_by = now, by
+        fields += ["reviewed_at", "reviewed_by"]
+        if to == Status.RETURNED:
+            release.return_reason = reason[:300]
+            fields.append("return_reason")
+    elif to == Status.PUBLISHED:
+        release.published_at = now
+        fields.append("published_at")
+    elif to == Status.FINAL:
+        release.finalised_at = now
+        fields.append("finalised_at")
+    release.save(update_fields=[*dict.fromkeys(fields), "updated_at"])
+    audit_record(action=RESULT_RELEASE_ACTIONS[to], actor=by, target=release, before=before,
+                 after={**snapshot(release, RELEASE_FIELDS), **(after or {})},
+                 organisation_id=release.plan.institution_id, username="" if by else "system")
+    return release
+
+
+# A recheck is decided once: upheld, or corrected; a corrected recheck may correct a further subject of
+# the same candidate (one subject after the other), so CORRECTED may move to itself.
+RECHECK_TRANSITIONS: dict[str, set[str]] = {
+    RecheckRequest.Status.PENDING: {RecheckRequest.Status.UPHELD, RecheckRequest.Status.CORRECTED},
+    RecheckRequest.Status.CORRECTED: {RecheckRequest.Status.CORRECTED},
+    RecheckRequest.Status.UPHELD: set(),
+}
+RECHECK_ACTIONS = {RecheckRequest.Status.UPHELD: ScoringAction.RECHECK_UPHOLD,
+                   RecheckRequest.Status.CORRECTED: ScoringAction.RECHECK_CORRECT}
+
+
+def recheck_transition(*, recheck: RecheckRequest, to: str, by: User, reason: str = "",
+                       after: dict | None = None) -> RecheckRequest:
+    """Decide `recheck` (to UPHELD or CORRECTED) if RECHECK_TRANSITIONS allows it: the decision's reason
+    (a further correction's reason is added to the earlier ones), who and when; saved and audited
+    (`after` adds to the recheck's snapshot)."""
+    transition_check(table=RECHECK_TRANSITIONS, status=RecheckRequest.Status, current=recheck.status, to=to,
+                     noun="复查申请")
+    before = snapshot(recheck, ["status", "decision_reason"])
+    if to == RecheckRequest.Status.CORRECTED and recheck.decision_reason:
+        reason = f"{recheck.decision_reason}；{reason}"
+    recheck.status = to
+    recheck.decision_reason = reason[:300]
+    recheck.decided_by = by
+    recheck.decided_at = timezone.now()
+    recheck.save(update_fields=["status", "decision_reason", "decided_by", "decided_at", "updated_at"])
+    audit_record(action=RECHECK_ACTIONS[to], actor=by, target=recheck, before=before,
+                 after={**snapshot(recheck, ["status", "decision_reason"]), **(after or {})},
+                 organisation_id=recheck.result.release.plan.institution_id)
+    return recheck
 
 
 def _status_refusal(release: ResultRelease, rule: str, doing: str) -> RuleViolation:
@@ -112,20 +199,10 @@ def results_submit(*, plan: Plan, by: User, today: date | None = None) -> Result
     if gaps:
         listing = "；".join(f"{gap.text}（{gap.rule}）" for gap in gaps)
         raise RuleViolation(gaps[0].rule, f"成绩尚不能上报：{listing}")
-    before = snapshot(release, RELEASE_FIELDS)
     results_compose(plan=plan, by=by)
-    release.status = Status.SUBMITTED
-    release.submitted_at = timezone.now()
-    release.submitted_by = by
-    release.confirm_due = sel.confirm_due(today)
-    release.return_reason = ""
-    release.save(update_fields=["status", "submitted_at", "submitted_by", "confirm_due", "return_reason",
-                                "updated_at"])
-    audit_record(action=ScoringAction.RELEASE_SUBMIT, actor=by, target=release, before=before,
-                 after={**snapshot(release, RELEASE_FIELDS), "late": today > release.report_due,
-                        "results": release.results.count()},
-                 organisation_id=plan.institution_id)
-    return release
+    return result_release_transition(release=release, to=Status.SUBMITTED, by=by,
+                                     values={"confirm_due": sel.confirm_due(today)},
+                                     after={"late": today > release.report_due, "results": release.results.count()})
 
 
 @transaction.atomic
@@ -136,16 +213,8 @@ def results_approve(*, release: ResultRelease, by: User, today: date | None = No
     if release.status != Status.SUBMITTED:
         raise _status_refusal(release, "R-FJ-10", "审核确认")
     today = _today(today)
-    before = snapshot(release, RELEASE_FIELDS)
-    release.status = Status.APPROVED
-    release.reviewed_at = timezone.now()
-    release.reviewed_by = by
-    release.save(update_fields=["status", "reviewed_at", "reviewed_by", "updated_at"])
-    audit_record(action=ScoringAction.RELEASE_APPROVE, actor=by, target=release, before=before,
-                 after={**snapshot(release, RELEASE_FIELDS),
-                        "late": bool(release.confirm_due and today > release.confirm_due)},
-                 organisation_id=release.plan.institution_id)
-    return release
+    return result_release_transition(release=release, to=Status.APPROVED, by=by,
+                                     after={"late": bool(release.confirm_due and today > release.confirm_due)})
 
 
 @transaction.atomic
@@ -158,15 +227,7 @@ def results_return(*, release: ResultRelease, reason: str, by: User) -> ResultRe
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "请填写退回原因，说明需要更正的内容"})
-    before = snapshot(release, RELEASE_FIELDS)
-    release.status = Status.RETURNED
-    release.return_reason = reason[:300]
-    release.reviewed_at = timezone.now()
-    release.reviewed_by = by
-    release.save(update_fields=["status", "return_reason", "reviewed_at", "reviewed_by", "updated_at"])
-    audit_record(action=ScoringAction.RELEASE_RETURN, actor=by, target=release, before=before,
-                 after=snapshot(release, RELEASE_FIELDS), organisation_id=release.plan.institution_id)
-    return release
+    return result_release_transition(release=release, to=Status.RETURNED, by=by, reason=reason)
 
 
 # --- publication -------------------------------------------------------------------------------
@@ -204,17 +265,11 @@ def results_publish(*, release: ResultRelease, by: User, today: date | None = No
     if release.status != Status.APPROVED:
         raise _status_refusal(release, "R-CQ-12", "公示（须先审核确认）")
     terms = publication_terms(release, today)
-    before = snapshot(release, RELEASE_FIELDS)
-    release.status = Status.PUBLISHED
-    release.published_at = timezone.now()
-    release.publication_ends = terms.ends
-    release.recheck_until = terms.recheck_until
-    release.save(update_fields=["status", "published_at", "publication_ends", "recheck_until", "updated_at"])
-    audit_record(action=ScoringAction.RELEASE_PUBLISH, actor=by, target=release, before=before,
-                 after={**snapshot(release, RELEASE_FIELDS), "latest_start": terms.latest_start.isoformat(),
-                        "late": terms.late_days > 0, "late_days": terms.late_days},
-                 organisation_id=release.plan.institution_id)
-    return release
+    return result_release_transition(
+        release=release, to=Status.PUBLISHED, by=by,
+        values={"publication_ends": terms.ends, "recheck_until": terms.recheck_until},
+        after={"latest_start": terms.latest_start.isoformat(), "late": terms.late_days > 0,
+               "late_days": terms.late_days})
 
 
 # --- rechecks (R-FJ-11) -------------------------------------------------------------------------
@@ -271,16 +326,7 @@ def recheck_uphold(*, recheck: RecheckRequest, reason: str, by: User) -> Recheck
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "请填写处理意见（核对了什么、为何维持原成绩）"})
-    before = snapshot(recheck, ["status", "decision_reason"])
-    recheck.status = RecheckRequest.Status.UPHELD
-    recheck.decision_reason = reason[:300]
-    recheck.decided_by = by
-    recheck.decided_at = timezone.now()
-    recheck.save(update_fields=["status", "decision_reason", "decided_by", "decided_at", "updated_at"])
-    audit_record(action=ScoringAction.RECHECK_UPHOLD, actor=by, target=recheck, before=before,
-                 after=snapshot(recheck, ["status", "decision_reason"]),
-                 organisation_id=recheck.result.release.plan.institution_id)
-    return recheck
+    return recheck_transition(recheck=recheck, to=RecheckRequest.Status.UPHELD, by=by, reason=reason)
 
 
 def _score_value(value, subject_score: SubjectScore) -> Decimal:
@@ -329,16 +375,9 @@ def recheck_correct(*, recheck: RecheckRequest, subject_score: SubjectScore, new
     # this candidate's result (the others' scores did not move).
     results_compose(plan=recheck.result.release.plan, by=by)
     result = Result.objects.get(pk=recheck.result_id)
-    recheck_before = snapshot(recheck, ["status", "decision_reason"])
-    recheck.status = RecheckRequest.Status.CORRECTED
-    recheck.decision_reason = (f"{recheck.decision_reason}；{reason}" if recheck.decision_reason else reason)[:300]
-    recheck.decided_by = by
-    recheck.decided_at = timezone.now()
-    recheck.save(update_fields=["status", "decision_reason", "decided_by", "decided_at", "updated_at"])
-    audit_record(action=ScoringAction.RECHECK_CORRECT, actor=by, target=recheck, before=recheck_before,
-                 after={**snapshot(recheck, ["status", "decision_reason"]), "result_before": result_before,
-                        "result_after": snapshot(result, ["total", "outcome", "grade"])},
-                 organisation_id=organisation_id)
+    recheck_transition(recheck=recheck, to=RecheckRequest.Status.CORRECTED, by=by, reason=reason,
+                       after={"result_before": result_before,
+                              "result_after": snapshot(result, ["total", "outcome", "grade"])})
     return correction
 
 
@@ -361,15 +400,8 @@ def results_finalise(*, release: ResultRelease, by: User | None = None, today: d
     pending = RecheckRequest.objects.filter(result__release=release, status=RecheckRequest.Status.PENDING).count()
     if pending:
         raise RuleViolation("R-FJ-11", f"尚有{pending}项复查申请未处理，处理后才能确认最终成绩")
-    before = snapshot(release, RELEASE_FIELDS)
-    release.status = Status.FINAL
-    release.finalised_at = timezone.now()
-    release.save(update_fields=["status", "finalised_at", "updated_at"])
     count = Result.objects.filter(release=release).update(final=True, updated_at=timezone.now())
-    audit_record(action=ScoringAction.RELEASE_FINALISE, actor=by, target=release, before=before,
-                 after={**snapshot(release, RELEASE_FIELDS), "results": count},
-                 organisation_id=release.plan.institution_id, username="" if by else "system")
-    return release
+    return result_release_transition(release=release, to=Status.FINAL, by=by, after={"results": count})
 
 
 def results_finalise_due(today: date | None = None) -> list[ResultRelease]:

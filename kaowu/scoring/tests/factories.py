@@ -103,6 +103,19 @@ def release_world_build(institution_clerk, chengdu_reviewer) -> ReleaseWorld:
     return ReleaseWorld(world=world, run=run, clerk=institution_clerk, group=group)
 
 
+def checker_make(institution) -> object:
+    """The institution's second clerk (何核), who checks the scores another person entered (R-CQ-11)."""
+    return make_user("cd01_clerk2", Role.INSTITUTION_CLERK, institution, "何核")
+
+
+def release_world_complete(institution_clerk, chengdu_reviewer, chengdu_institution) -> ReleaseWorld:
+    """The release world with everything score entry leaves behind, entered by the clerk and checked by
+    `checker_make`'s second clerk: ready to submit."""
+    rw = release_world_build(institution_clerk, chengdu_reviewer)
+    scores_complete(rw, entered_by=institution_clerk, checked_by=checker_make(chengdu_institution))
+    return rw
+
+
 def candidate_login(application) -> object:
     """A portal login for the application's candidate (username = the ID number, as on sign-up)."""
     candidate = application.candidate

@@ -18,6 +18,7 @@ from kaowu.arrangement.models import StationDraw
 from kaowu.catalog.models import SubjectPart
 from kaowu.core.errors import PermissionRefused, RuleViolation
 from kaowu.core.models import AuditEvent
+from kaowu.core.workflow import TransitionRefused
 from kaowu.plans.models import Session
 from kaowu.scoring.entry import selectors, services
 from kaowu.scoring.models import Attendance, ResultRelease, ScoreCheck, ScoreEntry, ScoreSheet, SubjectScore
@@ -420,3 +421,27 @@ def test_the_group_of_a_real_published_dispatch_scores_and_its_leader_compiles(s
     sign_all(ew)
     scores = services.room_compile(session=ew.practical, room=ew.room, by=ew.leader)
     assert len(scores) == 12 and scores[0].score == Decimal(72)  # 70, 72, 74
+
+
+# --- the transition tables ------------------------------------------------------------------------
+
+def test_a_signed_sheet_cannot_be_signed_again(ew):
+    sheet = ScoreSheet.objects.select_related("session__plan").get(pk=sign_all(ew)[0].pk)
+
+    with pytest.raises(TransitionRefused) as refusal:
+        services.score_sheet_transition(sheet=sheet, to=ScoreSheet.Status.SIGNED, by=ew.leader)
+
+    assert "评分表当前状态为“已签名”，不能变为“已签名”" in refusal.value.messages[0]
+    assert AuditEvent.objects.filter(action="scoring.sheet_sign", object_id=str(sheet.pk)).count() == 1
+
+
+def test_a_verified_score_cannot_be_verified_again(ew, compiled, institution_clerk):
+    score = compiled[0]
+    services.score_check(subject_score=score, entered=score.score, by=institution_clerk)
+    score.refresh_from_db()
+    assert score.status == SubjectScore.Status.VERIFIED
+
+    with pytest.raises(TransitionRefused) as refusal:
+        services.subject_score_transition(subject_score=score, to=SubjectScore.Status.VERIFIED, by=institution_clerk)
+
+    assert "科目成绩当前状态为“已复核”，不能变为“已复核”" in refusal.value.messages[0]

@@ -8,11 +8,10 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from conftest import make_user
-from kaowu.accounts.models import Role
 from kaowu.catalog.policy import policy_active
 from kaowu.core.errors import PermissionRefused, RuleViolation
 from kaowu.core.models import AuditEvent
+from kaowu.core.workflow import TransitionRefused
 from kaowu.scoring import deadlines
 from kaowu.scoring.entry import services as services_entry
 from kaowu.scoring.models import RecheckRequest, Result, ResultRelease, ScoreCorrection, SubjectScore
@@ -22,6 +21,7 @@ from kaowu.scoring.release.compose import results_compose
 from kaowu.scoring.tests.factories import (
     EXAM_DAY,
     candidate_login,
+    checker_make,
     release_world_build,
     scores_complete,
 )
@@ -40,7 +40,7 @@ def media(settings, tmp_path):
 @pytest.fixture
 def checker(chengdu_institution):
     """The second clerk who checks the scores (R-CQ-11)."""
-    return make_user("cd01_clerk2", Role.INSTITUTION_CLERK, chengdu_institution, "何核")
+    return checker_make(chengdu_institution)
 
 
 @pytest.fixture
@@ -431,3 +431,30 @@ def test_r_fj_10_overdue_submissions_and_confirmations_reach_the_right_home_page
     assert sel.overdue_releases(mianyang_reviewer, late) == []
     services.results_approve(release=release, by=chengdu_reviewer)
     assert sel.overdue_releases(chengdu_reviewer, late) == []
+
+
+# --- the transition tables ------------------------------------------------------------------------
+
+def test_a_published_release_cannot_go_back_to_submitted(complete, chengdu_reviewer):
+    release = published(complete, chengdu_reviewer)
+
+    with pytest.raises(TransitionRefused) as refusal:
+        services.result_release_transition(release=release, to=Status.SUBMITTED, by=complete.clerk)
+
+    assert "成绩当前状态为“公示中”，不能变为“已上报待审核”" in refusal.value.messages[0]
+    assert ResultRelease.objects.get(pk=release.pk).status == Status.PUBLISHED
+
+
+def test_an_upheld_recheck_cannot_be_corrected_afterwards(complete, chengdu_reviewer):
+    published(complete, chengdu_reviewer)
+    result = result_of(complete, complete.seated(complete.practical)[0])
+    recheck = services.recheck_request(result=result, kind="wrong", reason="登错", by=complete.clerk,
+                                       today=PUBLISH_DAY)
+    recheck = services.recheck_uphold(recheck=recheck, reason="核对无误", by=chengdu_reviewer)
+
+    with pytest.raises(TransitionRefused) as refusal:
+        services.recheck_transition(recheck=recheck, to=RecheckRequest.Status.CORRECTED, by=chengdu_reviewer,
+                                    reason="再改")
+
+    assert "复查申请当前状态为“维持原成绩”，不能变为“已更正”" in refusal.value.messages[0]
+    assert RecheckRequest.objects.get(pk=recheck.pk).status == RecheckRequest.Status.UPHELD
