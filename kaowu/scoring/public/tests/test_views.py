@@ -8,14 +8,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from conftest import make_user
-from kaowu.accounts.models import Role
 from kaowu.core.ids import id_mask
 from kaowu.core.models import AuditEvent
 from kaowu.scoring.models import RecheckRequest, Result, ResultRelease
 from kaowu.scoring.public import services as public_services
 from kaowu.scoring.release import services
-from kaowu.scoring.tests.factories import candidate_login, release_world_build, scores_complete
+from kaowu.scoring.tests.factories import candidate_login, release_world_complete
 
 pytestmark = pytest.mark.django_db
 Status = ResultRelease.Status
@@ -28,10 +26,7 @@ def media(settings, tmp_path):
 
 @pytest.fixture
 def rw(institution_clerk, chengdu_reviewer, chengdu_institution):
-    rw = release_world_build(institution_clerk, chengdu_reviewer)
-    checker = make_user("cd01_clerk2", Role.INSTITUTION_CLERK, chengdu_institution, "何核")
-    scores_complete(rw, entered_by=institution_clerk, checked_by=checker)
-    return rw
+    return release_world_complete(institution_clerk, chengdu_reviewer, chengdu_institution)
 
 
 def submitted(rw) -> ResultRelease:

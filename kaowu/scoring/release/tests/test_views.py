@@ -8,13 +8,11 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from conftest import make_user
-from kaowu.accounts.models import Role
 from kaowu.core.models import AuditEvent
 from kaowu.plans.models import Session
 from kaowu.scoring.models import RecheckRequest, Result, ResultRelease, ScoreSummary, SubjectScore
 from kaowu.scoring.release import services
-from kaowu.scoring.tests.factories import release_world_build, scores_complete
+from kaowu.scoring.tests.factories import checker_make, release_world_build, scores_complete
 
 pytestmark = pytest.mark.django_db
 Status = ResultRelease.Status
@@ -28,8 +26,7 @@ def media(settings, tmp_path):
 @pytest.fixture
 def rw(institution_clerk, chengdu_reviewer, chengdu_institution):
     rw = release_world_build(institution_clerk, chengdu_reviewer)
-    checker = make_user("cd01_clerk2", Role.INSTITUTION_CLERK, chengdu_institution, "何核")
-    rw.checker = checker
+    rw.checker = checker_make(chengdu_institution)
     return rw
 
 
