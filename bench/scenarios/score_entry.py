@@ -174,7 +174,7 @@ def child_measure() -> dict:
     from kaowu.registration.services import FEE_PAID
     from kaowu.scoring.composition import GradeBands
     from kaowu.scoring.models import Result
-    from kaowu.scoring.services_compose import raw_scores_read, results_build, results_compose
+    from kaowu.scoring.release.compose import raw_scores_read, results_build, results_compose
 
     duration = float(os.environ.get("KAOWU_BENCH_SCORE_DURATION", "5"))
     plans = _plans()

@@ -20,14 +20,15 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from kaowu.accounts.models import Role
+from kaowu.accounts.roles import is_institution_staff_of, is_reviewing_center_of
 from kaowu.api.errors import refusals_as_http
 from kaowu.core.ids import id_mask
 from kaowu.plans.selectors import plans_visible_to
-from kaowu.scoring import selectors_entry as entry
-from kaowu.scoring import selectors_release as release_selectors
-from kaowu.scoring import services_entry
+from kaowu.scoring.entry import selectors as entry
+from kaowu.scoring.entry import services as services_entry
+from kaowu.scoring.entry.theory_api import TheoryRowsRefused, theory_scores_record
 from kaowu.scoring.models import Attendance, Result
-from kaowu.scoring.services_theory_api import TheoryRowsRefused, theory_scores_record
+from kaowu.scoring.release import selectors as release_selectors
 
 router = Router(tags=["成绩"])
 ATTENDANCE_LABELS = dict(Attendance.Status.choices)
@@ -236,12 +237,7 @@ def sheet_save(request, session_id: int, room_id: int, payload: SheetIn):
     scores = {(entry_in.application_id, entry_in.part): entry_in.score for entry_in in payload.scores}
     if len(scores) != len(payload.scores):
         raise HttpError(422, "同一考生的同一评分项出现多次，请只提交一次")
-
-    def save():
-        own = services_entry.sheet_open(session=session, room=room, by=request.auth)
-        services_entry.sheet_save(sheet=own, scores=scores, by=request.auth)
-
-    _act(save)
+    _act(lambda: services_entry.own_sheet_save(session=session, room=room, scores=scores, by=request.auth))
     return _sheet_out(request, session, room)
 
 
@@ -249,12 +245,7 @@ def sheet_save(request, session_id: int, room_id: int, payload: SheetIn):
              summary="签名本人评分表（考评员本人令牌）：到考考生须全部评分，签名后只读（R-CQ-11）")
 def sheet_sign(request, session_id: int, room_id: int):
     session, room = _room_of_group(request, session_id, room_id)
-
-    def sign():
-        own = services_entry.sheet_open(session=session, room=room, by=request.auth)
-        services_entry.sheet_sign(sheet=own, by=request.auth)
-
-    _act(sign)
+    _act(lambda: services_entry.own_sheet_sign(session=session, room=room, by=request.auth))
     return _sheet_out(request, session, room)
 
 
@@ -303,7 +294,7 @@ def _result_out(result: Result) -> dict:
 def plan_results(request, plan_id: int):
     user = request.auth
     plan = get_object_or_404(plans_visible_to(user), pk=plan_id)
-    if not (release_selectors.is_plan_staff(user, plan) or release_selectors.is_plan_center(user, plan)):
+    if not (is_institution_staff_of(user, plan.institution_id) or is_reviewing_center_of(user, plan.reviewing_center)):
         raise Http404("不在您的范围内")
     release = release_selectors.release_of(plan)
     if release is None:

@@ -14,7 +14,7 @@ from kaowu.certificates.models import Certificate, PrinterCalibration
 from kaowu.certificates.services import certificates_issue
 from kaowu.scoring.demo import demo_scores_build
 from kaowu.scoring.models import ResultRelease
-from kaowu.scoring.services_release import results_finalise
+from kaowu.scoring.release.services import results_finalise
 
 
 def demo_certificates_build(*, rng: random.Random, today=None) -> list[Certificate]:

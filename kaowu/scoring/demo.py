@@ -16,8 +16,13 @@ from kaowu.plans.models import Plan, PlanItem, PlanKind, Session
 from kaowu.registration import services as registration_services
 from kaowu.registration.models import Application, Candidate, Payment
 from kaowu.scoring.models import ResultRelease, SubjectScore
-from kaowu.scoring.services_compose import results_compose
-from kaowu.scoring.services_release import release_get_or_create, results_approve, results_publish
+from kaowu.scoring.release.compose import results_compose
+from kaowu.scoring.release.services import (
+    release_get_or_create,
+    result_release_transition,
+    results_approve,
+    results_publish,
+)
 
 DEMO_RESULTS_CANDIDATES = 12
 
@@ -81,9 +86,9 @@ def demo_scores_build(*, rng: random.Random, today=None, days_ago: int = 14, bat
                 status=SubjectScore.Status.VERIFIED)
     release = release_get_or_create(plan)
     results_compose(plan=plan)
-    ResultRelease.objects.filter(pk=release.pk).update(status=ResultRelease.Status.SUBMITTED, submitted_at=now,
-                                                       submitted_by=clerk, confirm_due=today)
-    release.refresh_from_db()
+    # Submitted by the transition itself, not results_submit: the demo has no sheets or second checks to show.
+    result_release_transition(release=release, to=ResultRelease.Status.SUBMITTED, by=clerk,
+                              values={"confirm_due": today})
     results_approve(release=release, by=reviewer, today=today)
     results_publish(release=release, by=reviewer, today=today - timedelta(days=2))
     return plan

@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 urlpatterns = [
-    path("entry/", include("kaowu.scoring.urls_entry")),
-    path("release/", include("kaowu.scoring.urls_release")),
-    path("", include("kaowu.scoring.urls_public")),
+    path("entry/", include("kaowu.scoring.entry.urls")),
+    path("release/", include("kaowu.scoring.release.urls")),
+    path("", include("kaowu.scoring.public.urls")),
 ]

@@ -12,7 +12,7 @@ from kaowu.accounts.selectors import organisations_visible_to
 from kaowu.core.jobs import job_start, job_status
 from kaowu.core.permissions import role_required
 from kaowu.core.selectors import job_progress_get_for_user, job_progress_recent
-from kaowu.scoring.selectors_release import overdue_releases
+from kaowu.scoring.release.selectors import overdue_releases
 from kaowu.workspace import selectors
 from kaowu.workspace.forms import AuditFilterForm
 from kaowu.workspace.tasks import organisation_census

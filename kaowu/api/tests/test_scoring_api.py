@@ -8,19 +8,21 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import make_user
-from kaowu.accounts.models import Role
 from kaowu.accounts.services import api_token_create
 from kaowu.arrangement.models import AdmissionTicket
 from kaowu.core.ids import id_mask
 from kaowu.core.models import AuditEvent
 from kaowu.registration.models import Application
-from kaowu.scoring import services_entry
-from kaowu.scoring import services_release as release_services
+from kaowu.scoring.entry import services as services_entry
+from kaowu.scoring.entry.selectors import session_candidates
 from kaowu.scoring.models import Attendance, ScoreEntry, ScoreSheet, SubjectScore
-from kaowu.scoring.selectors_entry import session_candidates
-from kaowu.scoring.tests.test_entry_support import entry_world_build, fill_sheet
-from kaowu.scoring.tests.test_release_support import candidate_login, release_world_build, scores_complete
+from kaowu.scoring.release import services as release_services
+from kaowu.scoring.tests.factories import (
+    candidate_login,
+    entry_world_build,
+    fill_sheet,
+    release_world_complete,
+)
 
 pytestmark = pytest.mark.django_db
 A = Attendance.Status
@@ -330,10 +332,7 @@ def test_outsiders_cannot_read_fill_or_sign_a_sheet(client, ew, outsiders, insti
 
 @pytest.fixture
 def rw(institution_clerk, chengdu_reviewer, chengdu_institution):
-    rw = release_world_build(institution_clerk, chengdu_reviewer)
-    checker = make_user("cd01_clerk2", Role.INSTITUTION_CLERK, chengdu_institution, "何核")
-    scores_complete(rw, entered_by=institution_clerk, checked_by=checker)
-    return rw
+    return release_world_complete(institution_clerk, chengdu_reviewer, chengdu_institution)
 
 
 def test_the_institution_and_its_center_read_the_plans_composed_results(client, rw, institution_clerk,

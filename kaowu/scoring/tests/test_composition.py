@@ -247,7 +247,7 @@ def test_a_plain_sequence_of_subjects_composes_like_the_compiled_scheme():
 
 
 def test_a_database_row_serves_as_the_raw_entry():
-    # services_compose passes the value rows as they come: (score, parts, attendance, source, ...).
+    # release.compose passes the value rows as they come: (score, parts, attendance, source, ...).
     row = (D("72.50"), {}, "present", "import", 1001, 21, 7)
 
     result = result_compose(INFANT_LEVEL_4, {21: row, 22: row}, BANDS, special_item=False)

@@ -36,9 +36,9 @@ from kaowu.core.ids import id_mask
 from kaowu.core.tests.browser_support import ARTIFACTS, log_in, open_page
 from kaowu.plans.models import Session
 from kaowu.registration.models import Application, Candidate
-from kaowu.scoring.imports_theory_template import theory_template_build
-from kaowu.scoring.selectors_entry import session_candidates
-from kaowu.scoring.tests.test_entry_support import dispatch_by_hand
+from kaowu.scoring.entry.import_template import theory_template_build
+from kaowu.scoring.entry.selectors import session_candidates
+from kaowu.scoring.tests.factories import dispatch_by_hand
 from kaowu.staffing.models import StaffMember
 from kaowu.staffing.tests.factories import world_build
 
@@ -117,7 +117,7 @@ def story(settings, tmp_path, institution_clerk, institution_admin, chengdu_revi
     tickets_publish(plan=world.plan, by=institution_clerk)
     exam = world.exam
     # exam_build gives 企业人力资源管理师 no session for its second subject (专业能力): its candidates
-    # withdraw, or the batch could never be complete (as in test_release_support).
+    # withdraw, or the batch could never be complete (as in factories.release_world_build).
     hr = Application.objects.filter(item=exam.hr)
     SeatAssignment.objects.filter(application__in=hr).delete()
     hr.update(status=Application.Status.WITHDRAWN)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from kaowu.certificates.models import Certificate, ReplacementRequest
 from kaowu.certificates.tests.support import photo_jpeg
 from kaowu.core.models import AuditEvent
-from kaowu.scoring.tests.test_release_support import candidate_login
+from kaowu.scoring.tests.factories import candidate_login
 
 pytestmark = pytest.mark.django_db
 

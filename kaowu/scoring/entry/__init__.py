@@ -1,0 +1,1 @@
+"""Score entry: attendance, the assessors' sheets, the leader's compile, the second check, theory imports."""

@@ -1,0 +1,1 @@
+"""A plan's results from submission to finality: review, publication, rechecks, composition."""
