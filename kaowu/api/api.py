@@ -1,6 +1,6 @@
 from ninja import NinjaAPI
 
-from kaowu.api import accounts, catalog, plans, registration, registration_writes, sites  # noqa: F401 (writes register on the registration router)
+from kaowu.api import accounts, catalog, plans, registration, sites  # noqa: F401
 from kaowu.api.auth import TokenAuth
 
 api = NinjaAPI(
@@ -17,5 +17,5 @@ api.add_router("/", accounts.router)
 api.add_router("/", catalog.router)
 api.add_router("/", plans.router)
 api.add_router("/", sites.router)
-api.add_router("/", registration.router)  # with the operations of registration_writes
+api.add_router("/", registration.router)  # reads and writes (api/registration/)
 api.add_router("/", "kaowu.api.scoring.router")  # score entry and results

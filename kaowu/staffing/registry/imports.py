@@ -2,7 +2,7 @@
 
 The same flow as the candidates' import (kaowu.registration.imports.services), with the file checks, storage,
 token, sheet reading and refusal and row-error types of kaowu.core.excel and registration's cell
-readers: the clerk downloads `registry_template_build` (in imports_template), uploads it;
+readers: the clerk downloads `registry_template_build` (in import_template), uploads it;
 `registry_import_upload` checks the bytes and the header and keeps the file under MEDIA_ROOT/imports/staff/
 behind a signed token; `registry_import_validate` reports every faulty cell by Excel row and column in
 Chinese and writes nothing; `registry_import_commit`, once the clerk confirms, validates again inside one

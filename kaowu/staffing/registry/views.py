@@ -21,7 +21,7 @@ from kaowu.core.forms import form_add_error
 from kaowu.core.permissions import role_required
 from kaowu.staffing.registry import imports, selectors, services
 from kaowu.staffing.registry.forms import AvailabilityForm, CardForm, RelationForm, StaffForm, TrainingClassForm
-from kaowu.staffing.registry.imports_template import registry_template_build
+from kaowu.staffing.registry.import_template import registry_template_build
 from kaowu.staffing.registry.services import ROLE_LABELS, ROLES
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

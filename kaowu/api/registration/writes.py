@@ -15,7 +15,7 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from kaowu.api.errors import refusals_as_http
-from kaowu.api.registration import ApplicationOut, router
+from kaowu.api.registration.reads import ApplicationOut, router
 from kaowu.core.jobs import job_start, job_status
 from kaowu.core.models import JobProgress
 from kaowu.plans.models import PlanItem
