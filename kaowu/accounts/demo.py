@@ -1,6 +1,6 @@
 """Demo organisations and accounts: 四川 with 成都 and 绵阳, users for every role.
 
-Part of the one seeded generator (kaowu.core.demo); benchmarks and the demo agree on it.
+Part of the one seeded generator (kaowu.workspace.demo); benchmarks and the demo agree on it.
 """
 
 import random

@@ -1,4 +1,4 @@
-"""The catalogue's step of the demo generator (the lead wires it into kaowu.core.demo)."""
+"""The catalogue's step of the demo generator (the lead wires it into kaowu.workspace.demo)."""
 
 from kaowu.catalog.loader import catalogue_load
 

@@ -1,4 +1,4 @@
-"""The sites step of the demo generator (the lead wires it into kaowu.core.demo after the catalogue).
+"""The sites step of the demo generator (the lead wires it into kaowu.workspace.demo after the catalogue).
 
 Every demo institution gets one site with a theory room, a computer room and a practical room
 with stations, a few equipment lines, and — where a special item exists — one facility filing

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from kaowu.accounts.models import Role, User
 from kaowu.accounts.roles import OFFICE_ROLES, is_institution_staff_of, is_reviewing_center_of
+from kaowu.arrangement.audit import ArrangementAction
 from kaowu.arrangement.models import AdmissionTicket, SeatAssignment, StationDraw
 from kaowu.catalog.models import SubjectKind
 from kaowu.catalog.policy import policy_active
@@ -183,7 +184,7 @@ def attendance_from_checkin(session: Session) -> dict[int, str]:
     for draw in StationDraw.objects.filter(session=session):
         present.update(int(pk) for pk in draw.present)
     day_start = timezone.make_aware(datetime.combine(session.date, datetime.min.time()))
-    checked = AuditEvent.objects.filter(action="arrangement.checkin", object_type="arrangement.AdmissionTicket",
+    checked = AuditEvent.objects.filter(action=ArrangementAction.CHECKIN, object_type="arrangement.AdmissionTicket",
                                         at__gte=day_start, at__lt=day_start + timezone.timedelta(days=1),
                                         after__valid=True).values_list("object_id", flat=True)
     ticket_ids = [int(pk) for pk in checked if pk.isdigit()]
