@@ -14,19 +14,14 @@ from pathlib import Path
 import psycopg
 
 from bench.scenarios.registration_load import PG_URL
+from bench.tests.databases import bench_databases, databases_left_by
 
 REPO_DIR = Path(__file__).resolve().parents[2]
 
 
-def bench_databases() -> set[str]:
-    with psycopg.connect(PG_URL, dbname="postgres", connect_timeout=10) as conn:
-        rows = conn.execute("SELECT datname FROM pg_database WHERE datname LIKE 'kaowu\\_bench\\_%'").fetchall()
-    return {row[0] for row in rows}
-
-
 def test_registration_load_submits_without_errors_or_overbooking():
     try:
-        before = bench_databases()
+        bench_databases()  # the server answers before the run starts
     except psycopg.OperationalError as exc:
         raise AssertionError(
             f"registration_load needs PostgreSQL at {PG_URL} (set KAOWU_BENCH_PG_URL): {exc}"
@@ -58,4 +53,4 @@ def test_registration_load_submits_without_errors_or_overbooking():
     assert metrics["submitted"] == 10, result.stderr  # the places ran out: the item is exactly full
     assert metrics["refused_full"] > 0, result.stderr  # ... and the 409 path was taken
     assert metrics["requests"] == metrics["accepted"] + metrics["refused_full"]
-    assert bench_databases() <= before, "the throwaway database was not dropped"
+    assert not databases_left_by(result.stderr), "the throwaway database was not dropped"
