@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 
 from stdnum import exceptions as stdnum_errors
+from stdnum import numdb
 from stdnum.cn import ric
 
 
@@ -46,12 +47,19 @@ def id_check(number: str, *, today: date | None = None) -> IdCheck:
             valid=False,
             error=f"身份证号校验位错误：最后一位应为{ric.calc_check_digit(compact)}，实际为{compact[-1]}",
         )
-    try:
-        ric.get_birth_place(compact)
-    except stdnum_errors.InvalidComponent:
+    if not region_code_ever_existed(compact[:6]):
         return IdCheck(valid=False, error=f"身份证号中的地区代码{compact[:6]}不存在")
     gender = "男" if int(compact[16]) % 2 == 1 else "女"
     return IdCheck(valid=True, birth_date=birth, gender=gender, region=compact[:6])
+
+
+def region_code_ever_existed(code: str) -> bool:
+    """Whether a 6-digit administrative code was ever in use (GB/T 2260, python-stdnum's data with the years of
+    each code). Not whether it existed in the holder's birth year, as `ric.get_birth_place` asks: a number is
+    assigned where and when the card is issued, so someone born in 1985 may hold a code created in 1990
+    (成都's 锦江, 青羊, 金牛, 武侯 and 成华 districts all date from 1990)."""
+    info = {key: value for _part, props in numdb.get("cn/loc").info(code) for key, value in props.items()}
+    return bool(info.get("county"))
 
 
 def id_mask(number: str) -> str:

@@ -1,6 +1,8 @@
 from datetime import date
 
-from kaowu.core.ids import id_check, id_mask
+import pytest
+
+from kaowu.core.ids import id_check, id_make, id_mask
 
 
 def test_valid_number_gives_birth_date_gender_and_region():
@@ -48,3 +50,22 @@ def test_letters_inside_the_number_are_refused():
 def test_mask_keeps_region_and_last_four():
     assert id_mask("510104199001011234") == "510104********1234"
     assert id_mask("") == ""
+
+
+@pytest.mark.parametrize("number", [
+    "510107198503122015",  # 武侯区 (code from 1990), born 1985
+    id_make("510104", date(1956, 3, 1), 11),  # 锦江区 (1990), born 1956
+    id_make("510108", date(1979, 7, 9), 22),  # 成华区 (1990), born 1979
+    id_make("510116", date(1968, 1, 15), 33),  # 双流区 (2015), born 1968
+])
+def test_an_id_issued_by_a_district_created_after_the_holders_birth_is_accepted(number):
+    result = id_check(number)
+    assert result.valid, result.error
+    assert result.region == number[:6]
+
+
+@pytest.mark.parametrize("code", ["510199", "990101", "510000"[:4] + "98"])
+def test_a_region_code_that_never_existed_is_refused(code):
+    number = id_make(code, date(1985, 3, 12), 1)
+    result = id_check(number)
+    assert not result.valid and result.error == f"身份证号中的地区代码{code}不存在"
