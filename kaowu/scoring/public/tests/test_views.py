@@ -13,6 +13,7 @@ from kaowu.core.models import AuditEvent
 from kaowu.scoring.models import RecheckRequest, Result, ResultRelease
 from kaowu.scoring.public import services as public_services
 from kaowu.scoring.release import services
+from kaowu.scoring.release.forms import KIND_CHOICES
 from kaowu.scoring.tests.factories import candidate_login, release_world_complete
 
 pytestmark = pytest.mark.django_db
@@ -150,6 +151,22 @@ def test_r_fj_11_the_candidate_sees_their_result_and_asks_a_recheck_within_the_w
     assert recheck.requested_by == user and recheck.kind == "missing"
     html = client.get("/scores/me/").content.decode()
     assert "待处理" in html and f"/scores/me/results/{result.pk}/recheck/" not in html
+
+
+def test_the_recheck_form_lists_each_kind_as_its_own_labelled_radio(client, login, rw, chengdu_reviewer):
+    """Django's radio wrapper used to carry the inputs' form-check-input class, which squeezed the four kinds
+    into a 1em box, one character per line, over the rest of the form."""
+    release = services.results_approve(release=submitted(rw), by=chengdu_reviewer)
+    services.results_publish(release=release, by=chengdu_reviewer)
+    result = first_result(rw)
+    login(candidate_login(result.application))
+    html = client.get(f"/scores/me/results/{result.pk}/recheck/").content.decode()
+    assert 'id="id_kind" class="form-check-input"' not in html
+    radios = re.findall(r'<div class="form-check"><input type="radio" name="kind" value="(\w+)" '
+                        r'class="form-check-input"[^>]*id="(id_kind_\d)"[^>]*> '
+                        r'<label class="form-check-label" for="\2">([^<]+)</label>', html)
+    assert [(value, label) for value, _id, label in radios] == [(str(v), str(lab)) for v, lab in KIND_CHOICES]
+    assert [label[:2] for _value, _id, label in radios] == ["漏登", "错登", "错统", "其他"]
 
 
 def test_r_fj_11_no_recheck_button_after_the_window(client, login, rw, chengdu_reviewer):
