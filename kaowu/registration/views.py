@@ -95,7 +95,7 @@ def application_center_review(request, application_id: int):
     else:
         service_action(request, lambda: services.application_center_reject(
             application=application, by=request.user, reason=request.POST.get("reason", ""),
-        ), "复核不通过，已通知考生。")
+        ), "复核不通过，原因已记录。")  # nothing is sent to the candidate yet (no notifications)
     return redirect("application_detail", application_id=application.pk)
 
 

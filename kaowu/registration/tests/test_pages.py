@@ -121,3 +121,16 @@ def test_the_list_filters_by_item_level_institution_and_status(login, institutio
     assert 'id="f-institution"' in page and "企业人力资源管理师" in page
     # The institution's own clerk has no institution filter: the list is theirs only.
     assert 'id="f-institution"' not in login(institution_clerk).get("/registration/applications/").content.decode()
+
+
+def test_a_center_rejection_says_what_happened_and_not_that_the_candidate_was_told(login, institution_clerk,
+                                                                                  chengdu_reviewer, infant_care_item):
+    application = submitted(institution_clerk, infant_care_item)
+    login(institution_clerk).post(f"/registration/applications/{application.pk}/institution-review/",
+                                  {"decision": "approve", "originals_seen": "on"})
+    page = login(chengdu_reviewer).post(f"/registration/applications/{application.pk}/center-review/",
+                                        {"decision": "reject", "reason": "工作年限不足"}, follow=True).content.decode()
+    application.refresh_from_db()
+    assert application.status == Status.REJECTED
+    # No notification is sent yet: the message must not claim the candidate was told.
+    assert "复核不通过，原因已记录。" in page and "已通知" not in page
