@@ -71,6 +71,14 @@ def test_the_public_key_is_published_as_pem(client):
     assert verifying_key_fingerprint() in page
 
 
+def test_the_verify_page_speaks_plainly_and_keeps_the_technical_note_folded(client):
+    page = client.get(reverse("certificate_verify")).content.decode()
+    plain, _, folded = page.partition('<details class="small text-muted mt-3" id="verify-technical">')
+    assert "用手机扫描证书上的二维码" in plain
+    assert "Ed25519" not in plain and "/api/v1/" not in plain
+    assert "Ed25519" in folded and "/api/v1/certificates/verify" in folded
+
+
 def test_the_candidate_record_is_not_touched_by_the_verification(client, issued):
     # A verification reads the certificate row only; nothing about the candidate changes.
     before = list(Candidate.objects.values())
