@@ -5,7 +5,7 @@ Scores are written directly (the demo has no assessors' sheets for a past exam);
 publication go through the services, as in production."""
 
 import random
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -90,5 +90,10 @@ def demo_scores_build(*, rng: random.Random, today=None, days_ago: int = 14, bat
     result_release_transition(release=release, to=ResultRelease.Status.SUBMITTED, by=clerk,
                               values={"confirm_due": today})
     results_approve(release=release, by=reviewer, today=today)
-    results_publish(release=release, by=reviewer, today=today - timedelta(days=2))
+    published_on = today - timedelta(days=2)
+    results_publish(release=release, by=reviewer, today=published_on)
+    # The demo tells a history: the results were published on that day, not when the demo ran (the public
+    # list showed a 公示期 that ended before it began for the certificate batch, published "60 days ago").
+    ResultRelease.objects.filter(pk=release.pk).update(
+        published_at=datetime.combine(published_on, time(9), tzinfo=timezone.get_current_timezone()))
     return plan

@@ -46,3 +46,15 @@ def test_demo_command_prints_logins_and_is_safe_to_run_twice(capsys):
     assert "演示数据已存在" in out
     assert "sc_admin" in out and "cd01_clerk" in out and "Kaowu@2026" in out
     assert Organisation.objects.filter(kind=Organisation.Kind.PROVINCE).count() == 1
+
+
+def test_every_publication_period_of_the_demo_starts_before_it_ends():
+    from django.utils import timezone
+
+    from kaowu.scoring.models import ResultRelease
+
+    demo_build(scale=1)
+    releases = list(ResultRelease.objects.exclude(published_at=None))
+    assert len(releases) >= 2  # the recent batch and the certificate batch
+    for release in releases:
+        assert timezone.localdate(release.published_at) <= release.publication_ends, release
