@@ -45,6 +45,9 @@ def test_demo_command_prints_logins_and_is_safe_to_run_twice(capsys):
     out = capsys.readouterr().out
     assert "演示数据已存在" in out
     assert "sc_admin" in out and "cd01_clerk" in out and "Kaowu@2026" in out
+    # The second clerk, reviewer and the rest of the 考评组 are what a 复核 or a group's scoring needs.
+    for username in ("cd01_clerk2", "cd_reviewer2", "cd_assessor02", "cd_assessor03", "cd_assessor04"):
+        assert f" {username} " in out, username
     assert Organisation.objects.filter(kind=Organisation.Kind.PROVINCE).count() == 1
 
 

@@ -25,8 +25,9 @@ class Command(BaseCommand):
 
     def print_logins(self):
         wanted = [
-            "sc_admin", "cd_reviewer", "my_reviewer", "cd01_admin", "cd01_clerk", "cd02_clerk", "my01_clerk",
-            "cd_assessor01", "sc_supervisor01", "cd01_invigilator01", "cd01_candidate001",
+            "sc_admin", "cd_reviewer", "cd_reviewer2", "my_reviewer", "cd01_admin", "cd01_clerk", "cd01_clerk2",
+            "cd02_clerk", "my01_clerk", "cd_assessor01", "cd_assessor02", "cd_assessor03", "cd_assessor04",
+            "sc_supervisor01", "cd01_invigilator01", "cd01_candidate001",
         ]
         users = {u.username: u for u in User.objects.filter(username__in=wanted).select_related("organisation")}
         self.stdout.write("")
