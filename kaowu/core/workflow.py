@@ -6,9 +6,10 @@ this module only refuses a move the table does not list, in the same Chinese wor
 """
 
 from collections.abc import Collection, Mapping
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 
 
 class TransitionRefused(ValidationError):
@@ -26,3 +27,22 @@ def transition_check(
     """Refuse `current` → `to` unless `table` lists it; `noun` names the thing (计划, 报名, 证书, ...)."""
     if to not in table.get(current, ()):
         raise TransitionRefused(f"{noun}当前状态为“{status(current).label}”，不能变为“{status(to).label}”")
+
+
+M = TypeVar("M", bound=models.Model)
+
+
+def row_lock(instance: M) -> M:
+    """Lock `instance`'s row until the surrounding transaction ends and re-read it under the lock.
+
+    Every service that moves a status calls this first: two requests that loaded the same row before
+    either wrote it (a double click, two clerks, the API and a page) would otherwise both see the old
+    status and both pass `transition_check`. Under the lock the second one reads what the first wrote and
+    is refused. The caller's object is refreshed in place, so references it already handed out stay valid.
+    SQLite ignores FOR UPDATE; it serialises writers on the whole file instead.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("row_lock needs a transaction: call it inside transaction.atomic")
+    locked = type(instance)._base_manager.select_for_update().filter(pk=instance.pk)
+    instance.refresh_from_db(from_queryset=locked)
+    return instance

@@ -27,7 +27,7 @@ from kaowu.catalog.selectors import fee_for
 from kaowu.core.errors import PermissionRefused, RuleViolation
 from kaowu.core.ids import id_check
 from kaowu.core.services import AuditRow, audit_record, audit_record_many, snapshot
-from kaowu.core.workflow import transition_check
+from kaowu.core.workflow import row_lock, transition_check
 from kaowu.plans.models import Plan, PlanItem
 from kaowu.registration.audit import APPLICATION_ACTIONS, RegistrationAction
 from kaowu.registration.models import Application, ApplicationDocument, Candidate, IdType, Payment, Refund
@@ -316,6 +316,7 @@ def payment_record(*, application: Application, by: User, method: str, receipt_n
                    amount: Decimal | None = None) -> Payment:
     """Fees are paid after approval (R-CQ-4); the receipt is the voucher for the ticket."""
     _require_staff_of(by, application.plan)
+    row_lock(application)
     if application.status != Status.CENTER_APPROVED:
         raise RuleViolation("R-CQ-4", "须在资格复核通过后缴费")
     if not receipt_number.strip():
