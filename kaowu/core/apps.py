@@ -5,3 +5,6 @@ class CoreConfig(AppConfig):
     name = "kaowu.core"
     label = "core"
     verbose_name = "基础"
+
+    def ready(self) -> None:
+        from kaowu.core import checks  # noqa: F401  (registers the system checks)
