@@ -8,3 +8,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from kaowu.core import checks  # noqa: F401  (registers the system checks)
+        from kaowu.core.holidays import overrides_install
+
+        overrides_install()  # every deadline counts the province's holiday entries
