@@ -5,6 +5,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PG_URL ?= postgres://postgres@127.0.0.1:5432
 ADDR ?= 127.0.0.1:8000
+# The address printed in the QR codes of tickets and certificates: the one `make run` serves, unless given.
+# A server listening on every interface (0.0.0.0) is reached at the machine's first address.
+LAN_IP = $(firstword $(shell hostname -I 2>/dev/null) 127.0.0.1)
+# ADDR may be a port alone (runserver serves 127.0.0.1 then).
+KAOWU_PUBLIC_URL ?= http://$(subst 0.0.0.0,$(LAN_IP),$(if $(findstring :,$(ADDR)),$(ADDR),127.0.0.1:$(ADDR)))
 
 .PHONY: install run db test test-postgres bench lint system-packages clean
 
@@ -25,8 +30,9 @@ db: install
 
 # Serves the app with demo data; a background worker runs tasks and stops with the server.
 run: db
-	@echo "kaowu 已启动：http://$(ADDR)/  （Ctrl-C 停止）"
-	@$(BIN)/kaowu worker > var/worker.log 2>&1 & worker=$$!; \
+	@echo "kaowu 已启动：http://$(ADDR)/  （Ctrl-C 停止）；二维码中的地址：$(KAOWU_PUBLIC_URL)"
+	@export KAOWU_PUBLIC_URL="$(KAOWU_PUBLIC_URL)"; \
+	$(BIN)/kaowu worker > var/worker.log 2>&1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/kaowu serve $(ADDR)
 

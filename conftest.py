@@ -21,6 +21,19 @@ _hash_cache: dict[str, str] = {}
 def pytest_configure(config):
     # The SQLite test database is a file under var/, which a fresh clone does not have yet.
     settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+    # The holiday entries are re-read on a change (and at every test's start, see below), never on a timer.
+    settings.KAOWU_HOLIDAY_CACHE_SECONDS = 10**9
+
+
+@pytest.fixture(autouse=True)
+def _holiday_entries_empty():
+    """The province's holiday entries (kaowu.core.holidays) are cached per process. Every test starts with an
+    empty table and its entries go with its rolled-back transaction: the cache is told so, without a query."""
+    from kaowu.core.holidays import overrides_prime
+
+    overrides_prime()
+    yield
+    overrides_prime()
 
 
 def _password_hash() -> str:

@@ -5,6 +5,7 @@
     kaowu demo [--scale N]      build the demo province
     kaowu migrate               apply database migrations
     kaowu workdays add DATE N   the date N Chinese working days after DATE
+    kaowu holidays-load FILE    load next year's holidays and 调休 working days (CSV or JSON: 日期,类型,节日,备注)
     kaowu id-check NUMBER       check a resident ID number
     kaowu bench NAME --json     run one benchmark scenario
     kaowu token create USER     issue an API token
@@ -14,7 +15,7 @@ Any other word is passed to Django's manage.py unchanged.
 import os
 import sys
 
-ALIASES = {"id-check": "id_check", "worker": "db_worker"}
+ALIASES = {"id-check": "id_check", "worker": "db_worker", "holidays-load": "holidays_load"}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -55,6 +55,9 @@ def _public_url() -> str:
 
 KAOWU_PUBLIC_URL = _public_url()
 # Public certificate verifications per client address and minute (page and API together).
+# How long a process keeps the province's holiday entries before reading them again (kaowu.core.holidays); a
+# change made in the process itself is seen at once.
+KAOWU_HOLIDAY_CACHE_SECONDS = int(os.environ.get("KAOWU_HOLIDAY_CACHE_SECONDS", "60"))
 KAOWU_VERIFY_PER_MINUTE = int(os.environ.get("KAOWU_VERIFY_PER_MINUTE", "30"))
 # The province's Ed25519 certificate signing key (kaowu.certificates.keys); default var/certificate-signing-key.pem.
 KAOWU_CERT_KEY_FILE = os.environ.get("KAOWU_CERT_KEY_FILE", "")

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from kaowu.core.models import AuditEvent
+from kaowu.core.models import AuditEvent, WorkdayOverride
 from kaowu.core.services import audit_record, snapshot
 
 
@@ -55,3 +55,19 @@ class AuditedModelAdmin(admin.ModelAdmin):
                          after=snapshot(obj, list(fields)))
         for obj in formset.deleted_objects:
             audit_record(action=self._action(obj, "delete"), actor=request.user, target=obj, before=snapshot(obj))
+
+
+@admin.register(WorkdayOverride)
+class WorkdayOverrideAdmin(AuditedModelAdmin):
+    """The province enters next year's holidays and 调休 working days here (or loads a file with
+    `kaowu holidays-load`) as soon as the State Council publishes them; every deadline uses them at once."""
+
+    list_display = ["day", "weekday", "kind", "name", "note", "updated_at"]
+    list_filter = ["kind"]
+    date_hierarchy = "day"
+    search_fields = ["name", "note"]
+    ordering = ["-day"]
+
+    @admin.display(description="星期")
+    def weekday(self, obj) -> str:
+        return "星期" + "一二三四五六日"[obj.day.weekday()]

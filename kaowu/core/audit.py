@@ -5,3 +5,4 @@ from django.db import models
 
 class CoreAction(models.TextChoices):
     JOB_START = "job.start", "启动后台任务"
+    HOLIDAYS_LOAD = "holidays.load", "导入节假日与调休安排"

@@ -93,3 +93,26 @@ class JobProgress(models.Model):
     @property
     def percent(self) -> int:
         return int(self.done * 100 / self.total) if self.total else 0
+
+
+class WorkdayOverride(BaseModel):
+    """A day of the State Council's holiday arrangement entered by the province before chinesecalendar has it
+    (a day off, or a weekend day worked: 调休上班). It wins over the package for its date; a year with any
+    entry counts as announced (kaowu.core.workdays, loaded by kaowu.core.holidays)."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", "放假"
+        WORKDAY = "workday", "调休上班"
+
+    day = models.DateField("日期", unique=True)
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    name = models.CharField("节日", max_length=40, help_text="如 元旦、春节；调休上班日写所属节日")
+    note = models.CharField("备注", max_length=200, blank=True, help_text="如 国务院办公厅通知文号")
+
+    class Meta:
+        verbose_name = "节假日与调休"
+        verbose_name_plural = "节假日与调休"
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d} {self.name}{self.get_kind_display()}"

@@ -1,8 +1,10 @@
 import re
+from datetime import date, datetime
 
 from django import template
 
 from kaowu.core.ids import id_mask
+from kaowu.core.workdays import uncovered_mark
 
 register = template.Library()
 
@@ -29,3 +31,14 @@ def mask_phone(value: str) -> str:
     if not value or len(value) < 7:
         return value or ""
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+@register.filter
+def holidays_mark(value, counted_from=None) -> str:
+    """After a deadline counted in working days: 「（2027年节假日未录入，按周末计算）」 when a year from
+    `counted_from` (the day it is counted from, when given) to the deadline has no known holidays, else ''.
+
+        {{ release.report_due|date:"Y年n月j日" }}{{ release.report_due|holidays_mark:release.exam_end }}
+    """
+    days = [d.date() if isinstance(d, datetime) else d for d in (value, counted_from) if isinstance(d, date)]
+    return uncovered_mark(*days) if days else ""

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from kaowu.core.workdays import WorkdayCalendarError, holiday_data_covers, is_workday
+from kaowu.core.workdays import WorkdayCalendarError, holiday_data_covers, is_workday, uncovered_years, years_text
 
 WEEKDAY_LABELS = ["一", "二", "三", "四", "五", "六", "日"]
 
@@ -66,8 +66,15 @@ class CalendarMonth:
     weeks: list[list[CalendarDay]]
     previous: tuple[int, int]
     next: tuple[int, int]
-    holidays_known: bool
+    holidays_known: bool  # the days of the month itself
+    # Years of the grid's days (the month's, and those of the weeks' ends in the next or previous month)
+    # whose holidays are not known: the December grid shows 1–3 January of the next year.
+    unknown_years: list[int] = field(default_factory=list)
     weekday_labels: list[str] = field(default_factory=lambda: list(WEEKDAY_LABELS))
+
+    @property
+    def unknown_years_text(self) -> str:
+        return years_text(self.unknown_years)
 
     @property
     def days(self) -> list[CalendarDay]:
@@ -82,8 +89,10 @@ class CalendarMonth:
 def calendar_month_grid(*, year: int, month: int, today: date, region_code: str) -> CalendarMonth:
     """The empty month grid: whole weeks from Monday, each day marked as a working day or not."""
     weeks_of_dates = stdlib_calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
-    # A year not announced yet is counted Monday to Friday; the page says so.
-    holidays_known = holiday_data_covers(weeks_of_dates[0][0], weeks_of_dates[-1][-1])
+    # A year not announced yet (nor entered by the province) is counted Monday to Friday; the page says so.
+    in_month = [d for week in weeks_of_dates for d in week if d.month == month]
+    holidays_known = holiday_data_covers(in_month[0], in_month[-1])
+    unknown = uncovered_years(weeks_of_dates[0][0], weeks_of_dates[-1][-1])
     weeks = []
     for week in weeks_of_dates:
         row = []
@@ -98,4 +107,5 @@ def calendar_month_grid(*, year: int, month: int, today: date, region_code: str)
     return CalendarMonth(
         year=year, month=month, region_code=region_code, weeks=weeks,
         previous=month_shift(year, month, -1), next=month_shift(year, month, 1), holidays_known=holidays_known,
+        unknown_years=unknown,
     )

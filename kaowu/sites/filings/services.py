@@ -29,7 +29,7 @@ from kaowu.catalog.models import Occupation, SpecialItem
 from kaowu.catalog.policy import policy_active
 from kaowu.core.errors import RuleViolation
 from kaowu.core.services import audit_record, snapshot
-from kaowu.core.workdays import workdays_before, workdays_between
+from kaowu.core.workdays import uncovered_note, workdays_before, workdays_between
 from kaowu.core.workflow import transition_check
 from kaowu.sites.audit import SiteAction
 from kaowu.sites.models import FacilityFiling, FacilityFilingAttachment, ReviewStatus, Site, UnifiedExamApplication
@@ -273,7 +273,7 @@ def facility_filing_submit(*, filing: FacilityFiling, by: User, today: date | No
                 "R-FJ-2",
                 f"设施设备申报须在考核前{needed}个工作日送达中心（政策参数“设施设备申报提前工作日”为{needed}），"
                 f"拟首次考核日期{filing.planned_exam_date:%Y年%m月%d日}的申报最晚应于{latest:%Y年%m月%d日}提交，"
-                f"现距考核仅{max(ahead, 0)}个工作日",
+                f"现距考核仅{max(ahead, 0)}个工作日{uncovered_note(today, filing.planned_exam_date)}",
             )
     filing_transition(filing=filing, to=ReviewStatus.SUBMITTED, by=by)
     return filing
