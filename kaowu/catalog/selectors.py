@@ -9,11 +9,44 @@ from datetime import date
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from kaowu.catalog.eligibility.rules import names_known, ruleset_find, rulesets_all
 from kaowu.catalog.models import Fee, Occupation, Scheme, SpecialItem
 
 
 def occupations_active() -> QuerySet[Occupation]:
     return Occupation.objects.filter(is_active=True).order_by("code", "-edition")
+
+
+def catalogue_occupation_names() -> frozenset[str]:
+    """The names of the catalogue's active occupations (and of those the eligibility rules are for)."""
+    return frozenset(occupations_active().values_list("name", flat=True)) | frozenset(
+        r.occupation for r in rulesets_all())
+
+
+class CatalogueOccupations:
+    """`catalogue_occupation_names` read from the database on the first `in` only: the eligibility engine asks
+    it only about a typed name that does not count for the occupation, so a submission with known names
+    costs no query."""
+
+    def __init__(self) -> None:
+        self._names: frozenset[str] | None = None
+
+    def __contains__(self, name: object) -> bool:
+        if self._names is None:
+            self._names = catalogue_occupation_names()
+        return name in self._names
+
+
+def eligibility_name_options(occupations: list[str] | tuple[str, ...] = ()) -> dict[str, list[str]]:
+    """What a profile form offers to pick from (an <input list> datalist): the catalogue's occupations and
+    the related occupations and certificates of `occupations`' rules (those of the plan's items), and every
+    major the rules know. Sorted."""
+    names = set(catalogue_occupation_names())
+    for occupation in occupations:
+        rules = ruleset_find(occupation)
+        if rules is not None:
+            names |= rules.work_occupations | rules.certificate_occupations
+    return {"occupations": sorted(names), "majors": sorted(names_known()[1])}
 
 
 def occupation_find(name_or_code: str) -> Occupation | None:

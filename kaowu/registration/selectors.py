@@ -7,6 +7,9 @@ from django.utils import timezone
 from kaowu.accounts.models import Organisation, Role, User
 from kaowu.accounts.roles import INSTITUTION_STAFF_ROLES
 from kaowu.accounts.selectors import organisations_visible_to
+from kaowu.catalog.eligibility import ProfileError, RuleSet, profile_parse, ruleset_find
+from kaowu.catalog.eligibility.engine import name_warnings
+from kaowu.catalog.selectors import CatalogueOccupations
 from kaowu.plans.models import PlanItem
 from kaowu.plans.selectors import plans_visible_to
 from kaowu.registration.models import Application
@@ -81,3 +84,40 @@ def applications_export_rows(applications: QuerySet[Application]) -> Iterator[li
         yield [number, c.name, c.get_id_type_display(), c.id_number, c.gender, c.phone, c.employer,
                a.plan.name, str(a.item), a.get_status_display(),
                timezone.localtime(a.submitted_at).strftime("%Y-%m-%d %H:%M") if a.submitted_at else ""]
+
+
+# --- eligibility as users read it ------------------------------------------------------------------
+
+def eligibility_shown(application: Application) -> dict | None:
+    """The stored verdict (R-LN-7) as pages show it: every condition with its readable label
+    (「三级 条件(1)」, never the rule file's id; verdicts stored before labels were kept get theirs from
+    the rules), and `warnings` for the names typed in the profile that the catalogue does not know,
+    worked out from the profile as it is now (so a draft has them too: `pending`). None: nothing to show."""
+    stored = application.eligibility
+    item = application.item
+    rules = ruleset_find(item.occupation.name) if item.occupation_id else None
+    warnings = profile_name_warnings(application.profile, rules)
+    if stored is None:
+        return {"pending": True, "warnings": warnings} if warnings else None
+    conditions = [dict(c) for c in stored.get("conditions", [])]
+    known = {c.id: c for c in (rules.levels.get(item.level, ()) if rules else ())}
+    for c in conditions:
+        if not c.get("label"):
+            condition = known.get(c.get("id"))
+            c["label"] = condition.label if condition else "条件"
+            c["summary"] = condition.summary if condition else ""
+    return {**stored, "conditions": conditions, "warnings": warnings}
+
+
+def profile_name_warnings(profile: dict | None, rules: RuleSet | None) -> list[str]:
+    """「“人力资源管理”不是目录中的职业（工种）名称，该段工作年限未计入」 for every occupation of the declared
+    profile that neither counts for `rules` nor is in the catalogue, and every major no rule knows
+    (engine.name_warnings); [] without rules or for a malformed profile (the submission names what is
+    malformed)."""
+    if not profile or rules is None:
+        return []
+    try:
+        parsed = profile_parse({"as_of": "2000-01-01", **profile})
+    except ProfileError:
+        return []
+    return name_warnings(parsed, rules, catalogue=CatalogueOccupations())

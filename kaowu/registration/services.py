@@ -23,7 +23,7 @@ from kaowu.catalog.eligibility import LevelNotOffered, ProfileError, UnknownOccu
 from kaowu.catalog.models import Subject, SubjectKind
 from kaowu.catalog.models.catalogue import LEVEL_LABELS
 from kaowu.catalog.policy import policy_active
-from kaowu.catalog.selectors import fee_for
+from kaowu.catalog.selectors import CatalogueOccupations, fee_for
 from kaowu.core.errors import PermissionRefused, RuleViolation
 from kaowu.core.ids import id_check
 from kaowu.core.services import AuditRow, audit_record, audit_record_many, snapshot
@@ -181,7 +181,8 @@ def eligibility_for(application: Application) -> dict | None:
         return None
     data = {"as_of": application.plan.registration_closes.isoformat(), **(application.profile or {})}
     try:
-        verdict = eligibility_evaluate(item.occupation.name, item.level, data)
+        verdict = eligibility_evaluate(item.occupation.name, item.level, data,
+                                       catalogue=CatalogueOccupations())
     except (UnknownOccupation, LevelNotOffered) as exc:
         return {"error": str(exc)}
     except ProfileError as exc:

@@ -67,6 +67,7 @@ def application_detail(request, application_id: int):
         "is_center": is_center, "fee": fee, "payments": application.payments.all(),
         "documents": application.documents.all(), "methods": Payment.Method.choices,
         "change_requests": application.candidate.change_requests.order_by("-created_at"),
+        "eligibility": selectors.eligibility_shown(application),
     })
 
 

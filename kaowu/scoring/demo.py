@@ -82,7 +82,8 @@ def demo_scores_build(*, rng: random.Random, today=None, days_ago: int = 14, bat
             SubjectScore.objects.create(
                 application=application, session=session, subject=subjects[kind], score=score,
                 attendance="absent" if absent else "present", entered_by=clerk, entered_at=now,
-                source=SubjectScore.Source.IMPORT if kind == "theory" else SubjectScore.Source.ASSESSORS,
+                source=SubjectScore.Source.ASSESSORS if subjects[kind].scored_by_assessors
+                else SubjectScore.Source.IMPORT,
                 status=SubjectScore.Status.VERIFIED)
     release = release_get_or_create(plan)
     results_compose(plan=plan)

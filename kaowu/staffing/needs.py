@@ -1,9 +1,11 @@
 """What a batch needs and who can fill it: the dispatch solver's input read from the database.
 
 Posts come from the plan's seats (the rooms a session really uses) and the policy profile:
-- a practical room in a session: max(min_assessors_per_practical_room, ⌈stations used / stations_per_assessor⌉)
+- a room of a session scored by assessors (its subject answered hands-on, orally or by a thesis; without a
+  subject, a practical room): max(min_assessors_per_practical_room, ⌈seats used / stations_per_assessor⌉)
   assessors, one of them the group leader (R-SC21-3);
-- a theory (or computer) room in a session: invigilators_per_room invigilators from the institution (R-FJ-7);
+- a room of any other session (answered on computers or paper, e.g. a computer-answered 专业能力, whatever the
+  room): invigilators_per_room invigilators from the institution (R-FJ-7);
 - a site on an exam day: one supervisor from the center (R-FJ-8);
 - the batch: one chief examiner from the institution (R-FJ-7).
 People are occupied from `assessor_arrival_minutes_before` before a session to its end (R-FJ-19, R-SC21-7).
@@ -111,7 +113,7 @@ def _posts(plan: Plan, profile) -> tuple[list[PostSpec], dict, list[SiteCapSpec]
                       candidate_ids=candidate_ids, conflict_employer_keys=conflict)
         post_id = f"room:{first.pk}:{room_id}"
         seated = sum(row["n"] for row in unit)
-        if unit[0]["room__kind"] == RoomKind.PRACTICAL:
+        if _assessed(unit[0], sessions):
             count = max(profile.min_assessors_per_practical_room, ceil(seated / profile.stations_per_assessor))
             post = PostSpec(id=post_id, role="assessor", count=count, leader=True,
                             item_key=item_key(first.item.occupation_id, first.item.special_item_id),
@@ -156,14 +158,23 @@ def _posts(plan: Plan, profile) -> tuple[list[PostSpec], dict, list[SiteCapSpec]
     return posts, places, caps, unseated
 
 
+def _assessed(row: dict, sessions: dict) -> bool:
+    """Whether the seat row's session is scored by an assessor group: its subject's answer mode decides
+    (catalog.Subject.scored_by_assessors, as score entry asks); a session without a subject, its room."""
+    session = sessions[row["session_id"]]
+    if session.subject_id:
+        return session.subject.scored_by_assessors
+    return row["room__kind"] == RoomKind.PRACTICAL
+
+
 def _units(rows: list[dict], sessions: dict) -> list[list[dict]]:
-    """The seat rows (session × room) that one team staffs. A practical room's assessors examine one
-    session's item (their cards are for it); a theory room's invigilators watch the room, so sessions
-    sharing a theory room at overlapping times (directly or through a chain) are one post."""
+    """The seat rows (session × room) that one team staffs. An assessor group examines one session's item
+    (their cards are for it); invigilators watch the room, so sessions sharing a room they invigilate at
+    overlapping times (directly or through a chain) are one post."""
     units: list[list[dict]] = []
     theory: dict[int, list[dict]] = defaultdict(list)
     for row in rows:
-        if row["room__kind"] == RoomKind.PRACTICAL:
+        if _assessed(row, sessions):
             units.append([row])
         else:
             theory[row["room_id"]].append(row)

@@ -12,6 +12,7 @@ each, what is missing. Years of work are calendar years:
   the verdict stable as `as_of` moves on: more days never make it worse.)
 """
 
+from collections.abc import Container
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -23,6 +24,8 @@ from kaowu.catalog.eligibility.rules import (
     EducationClause,
     RuleSet,
     WorkClause,
+    names_known,
+    normalise_major,
     ruleset_find,
     rulesets_all,
 )
@@ -42,7 +45,8 @@ class ConditionResult:
     notes: list[str] = field(default_factory=list)  # for the reviewer to check by hand
 
     def as_json(self) -> dict:
-        return {"id": self.id, "met": self.met, "missing": self.missing}
+        return {"id": self.id, "label": self.label, "summary": self.summary, "met": self.met,
+                "missing": self.missing}
 
 
 @dataclass(slots=True)
@@ -53,10 +57,11 @@ class Verdict:
     eligible: bool
     matched: str | None
     conditions: list[ConditionResult]
+    warnings: list[str] = field(default_factory=list)  # names typed that the catalogue does not know
 
     def as_json(self) -> dict:
         return {"eligible": self.eligible, "matched": self.matched,
-                "conditions": [c.as_json() for c in self.conditions]}
+                "conditions": [c.as_json() for c in self.conditions], "warnings": self.warnings}
 
 
 def add_years(day: date, years: int) -> date:
@@ -231,7 +236,38 @@ class _Evaluation:
         return ConditionResult(condition.id, condition.label, condition.summary, not missing, missing, notes)
 
 
-def eligibility_check(rules: RuleSet, level: int, profile: Profile) -> Verdict:
+def name_warnings(profile: Profile, rules: RuleSet, *, catalogue: Container[str] | None = None,
+                  majors: Container[str] | None = None) -> list[str]:
+    """A warning for every occupation typed in the profile that neither counts for `rules` (the occupation,
+    its related occupations and certificates) nor is an occupation of the catalogue (`catalogue`, default:
+    the occupations with rule files), and for every major no rule file knows (`majors`, default: all of
+    them). Such a period, certificate or major counts for nothing, and whoever typed 「人力资源管理」 (a
+    major) for an occupation should hear so rather than see 0 days. A catalogue occupation that does not
+    count here is explained by the conditions' own text (「不属于本职业或相关职业」)."""
+    _offered, known_majors = names_known()
+    catalogue = frozenset(r.occupation for r in rulesets_all()) if catalogue is None else catalogue
+    majors = known_majors if majors is None else majors
+    counted = rules.work_occupations | rules.certificate_occupations
+    out: list[str] = []
+
+    def add(text: str) -> None:
+        if text not in out:
+            out.append(text)
+
+    for work in profile.work:
+        if work.occupation not in counted and work.occupation not in catalogue:
+            add(f"“{work.occupation}”不是目录中的职业（工种）名称，该段工作年限未计入")
+    for certificate in profile.certificates:
+        if certificate.occupation not in counted and certificate.occupation not in catalogue:
+            add(f"“{certificate.occupation}”不是目录中的职业（工种）名称，该证书未计入")
+    for education in profile.education:
+        if education.major and normalise_major(education.major) not in majors:
+            add(f"“{education.major}”不是目录中的专业名称，未按本专业或相关专业计入")
+    return out
+
+
+def eligibility_check(rules: RuleSet, level: int, profile: Profile, *,
+                      catalogue: Container[str] | None = None, majors: Container[str] | None = None) -> Verdict:
     """Evaluate every condition of `level`; eligible when any is met (R-LN-7 and the like)."""
     conditions = rules.levels.get(level)
     if conditions is None:
@@ -244,6 +280,7 @@ def eligibility_check(rules: RuleSet, level: int, profile: Profile) -> Verdict:
     return Verdict(
         occupation=rules.occupation, level=level, rule_id=rules.rule_id, eligible=matched is not None,
         matched=f"{matched.label}: {matched.summary}" if matched else None, conditions=results,
+        warnings=name_warnings(profile, rules, catalogue=catalogue, majors=majors),
     )
 
 
@@ -251,9 +288,12 @@ class UnknownOccupation(ValueError):
     pass
 
 
-def eligibility_evaluate(occupation: str, level: int, profile_data, rulesets=None) -> Verdict:
+def eligibility_evaluate(occupation: str, level: int, profile_data, rulesets=None, *,
+                         catalogue: Container[str] | None = None,
+                         majors: Container[str] | None = None) -> Verdict:
     """Find the occupation's rules, parse the profile and check it: the one entry point for the
-    CLI, the API and registration. Raises UnknownOccupation, LevelNotOffered or ProfileError."""
+    CLI, the API and registration. `catalogue` (the catalogue's occupation names) and `majors` are what
+    `name_warnings` checks typed names against. Raises UnknownOccupation, LevelNotOffered or ProfileError."""
     rules = ruleset_find(occupation) if rulesets is None else next(
         (r for r in rulesets if occupation in {r.occupation, r.code}), None
     )
@@ -264,4 +304,4 @@ def eligibility_evaluate(occupation: str, level: int, profile_data, rulesets=Non
         raise LevelNotOffered(f"等级“{level}”无效，应为1至5（1为一级/高级技师，5为五级/初级工）")
     if level not in rules.levels:
         eligibility_check(rules, level, None)  # raises LevelNotOffered with the offered levels
-    return eligibility_check(rules, level, profile_parse(profile_data))
+    return eligibility_check(rules, level, profile_parse(profile_data), catalogue=catalogue, majors=majors)

@@ -230,3 +230,18 @@ def ruleset_find(name_or_code: str, directory: Path = RULES_DIR) -> RuleSet | No
         if wanted in {ruleset.occupation, ruleset.code}:
             return ruleset
     return None
+
+
+def names_known(rulesets=None) -> tuple[frozenset[str], frozenset[str]]:
+    """The occupation (工种) names and the majors the rule files know: every occupation with rules, its
+    related occupations and certificates; every same and related major (normalised). Forms offer them; a
+    major outside them counts for nothing (the engine warns, `engine.name_warnings`)."""
+    rulesets = rulesets_all() if rulesets is None else rulesets
+    occupations: set[str] = set()
+    majors: set[str] = set()
+    for ruleset in rulesets:
+        occupations |= ruleset.work_occupations | ruleset.certificate_occupations
+        majors |= ruleset.majors_same
+        for names in ruleset.majors_related.values():
+            majors |= names
+    return frozenset(occupations), frozenset(majors)

@@ -39,6 +39,17 @@ class AnswerMode(models.TextChoices):
     ORAL = "oral", "答辩/口试"
 
 
+# How a subject is scored follows from how it is answered, whatever its kind or the room it is held in: work
+# done before the assessors (hands-on, an oral defence, a thesis they review) is scored by an assessor group
+# on signed sheets (R-CQ-11); answers on computers or on paper are marked and their scores imported, like a
+# theory paper (辽宁 附件2: 企业人力资源管理师's 专业能力 is a 上机考试).
+ASSESSOR_SCORED_MODES = frozenset({AnswerMode.HANDS_ON, AnswerMode.ORAL, AnswerMode.THESIS})
+
+
+def answer_mode_scored_by_assessors(answer_mode: str) -> bool:
+    return answer_mode in ASSESSOR_SCORED_MODES
+
+
 class Occupation(BaseModel):
     """职业（工种）in the national classification (职业分类大典), e.g. 4-07-03-02 of the 2015 edition."""
 
@@ -146,6 +157,11 @@ class Subject(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.scheme.name} · {self.name}"
+
+    @property
+    def scored_by_assessors(self) -> bool:
+        """Scored by an assessor group on signed sheets, rather than imported (see ASSESSOR_SCORED_MODES)."""
+        return answer_mode_scored_by_assessors(self.answer_mode)
 
 
 class SubjectPart(BaseModel):

@@ -31,10 +31,11 @@ def test_r_ln_7_cli_prints_the_verdict_as_json(tmp_path):
     result = run(tmp_path, "--occupation", "企业人力资源管理师", "--level", "3", "--json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert set(data) == {"eligible", "matched", "conditions"}
+    assert set(data) == {"eligible", "matched", "conditions", "warnings"}
     assert data["eligible"] is True and data["matched"].startswith("三级 条件(1)")
     assert {c["id"] for c in data["conditions"]} == {"L3-1", "L3-2a", "L3-2b", "L3-3", "L3-4", "L3-5"}
-    assert all(set(c) == {"id", "met", "missing"} for c in data["conditions"])
+    assert all(set(c) == {"id", "label", "summary", "met", "missing"} for c in data["conditions"])
+    assert {c["label"] for c in data["conditions"]} >= {"三级 条件(1)", "三级 条件(2)第一种情形"}
 
 
 def test_r_ln_7_cli_accepts_the_occupation_code_and_explains_in_chinese(tmp_path):
@@ -70,6 +71,20 @@ def test_r_ln_7_api_gives_the_same_verdict_as_the_engine(client, institution_cle
     assert response.status_code == 200
     data = response.json()
     assert data["eligible"] is True and data["matched"] == "三级 条件(1): 四级证书 + 证后5年"
+    assert next(c for c in data["conditions"] if c["id"] == "L3-1")["label"] == "三级 条件(1)"
+    assert data["warnings"] == []
+
+
+@pytest.mark.django_db
+def test_api_names_an_occupation_the_catalogue_does_not_know(client, institution_clerk):
+    _token, key = api_token_create(user=institution_clerk, name="测试")
+    profile = {"as_of": "2026-12-01", "work": [{"occupation": "人力资源管理", "start": "2010-01-01", "end": None}]}
+    response = client.post(
+        "/api/v1/eligibility/check", {"occupation": "企业人力资源管理师", "level": 4, "profile": profile},
+        content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {key}",
+    )
+    assert response.status_code == 200
+    assert response.json()["warnings"] == ["“人力资源管理”不是目录中的职业（工种）名称，该段工作年限未计入"]
 
 
 @pytest.mark.django_db

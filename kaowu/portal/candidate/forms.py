@@ -5,6 +5,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
 from kaowu.accounts.models import Role, User
+from kaowu.catalog.eligibility.rules import normalise_major
 from kaowu.catalog.models.catalogue import LEVEL_LABELS
 from kaowu.core.forms import bootstrap
 from kaowu.registration.models import ApplicationDocument, EducationLevel, Gender, IdType
@@ -87,25 +88,54 @@ class ApplyForm(forms.Form):
 
     item = forms.ModelChoiceField(label="报考项目", queryset=None, empty_label=None, widget=forms.RadioSelect)
     work_occupation = forms.CharField(label="从事的职业（工种）", max_length=60, required=False,
-                                      help_text="按国家职业标准的名称填写，如“育婴员”。")
+                                      help_text="从目录中选择或输入后选择，如“育婴员”；目录以外的名称不计入工作年限。")
     work_start = forms.DateField(label="开始日期", required=False, widget=DATE)
     work_end = forms.DateField(label="结束日期", required=False, widget=DATE, help_text="仍在从事的留空。")
-    cert_occupation = forms.CharField(label="证书职业（工种）", max_length=60, required=False)
+    cert_occupation = forms.CharField(label="证书职业（工种）", max_length=60, required=False,
+                                      help_text="证书上的职业（工种）名称，从目录中选择。")
     cert_level = forms.TypedChoiceField(label="证书等级", required=False, coerce=int, empty_value=None,
                                         choices=[("", "—"), *sorted(LEVEL_LABELS.items(), reverse=True)])
     cert_kind = forms.ChoiceField(label="证书类别", required=False,
                                   choices=[("", "—"), *[(k, k) for k in CERTIFICATE_KINDS]])
     cert_issued_on = forms.DateField(label="发证日期", required=False, widget=DATE)
     edu_school = forms.ChoiceField(label="学历层次", required=False, choices=[("", "—"), *[(s, s) for s in SCHOOLS]])
-    edu_major = forms.CharField(label="专业", max_length=60, required=False)
+    edu_major = forms.CharField(label="专业", max_length=60, required=False,
+                                help_text="从列表中选择所学专业；列表以外的专业不按本专业或相关专业计入。")
     edu_status = forms.ChoiceField(label="毕业情况", required=False, choices=[("", "—"), *EDUCATION_STATUSES])
     edu_graduated_on = forms.DateField(label="毕业日期", required=False, widget=DATE)
 
-    def __init__(self, *args, items, **kwargs):
+    # The fields typed as names of the catalogue: (field, datalist id, what the name is, what it costs).
+    NAME_FIELDS = (("work_occupation", "occupation-options", "occupations", "目录中的职业（工种）名称",
+                    "该段工作年限未计入"),
+                   ("cert_occupation", "occupation-options", "occupations", "目录中的职业（工种）名称",
+                    "该证书未计入"),
+                   ("edu_major", "major-options", "majors", "目录中的专业名称", "未按本专业或相关专业计入"))
+
+    def __init__(self, *args, items, names: dict[str, list[str]] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["item"].queryset = items
+        self.names = names or {"occupations": [], "majors": []}
         bootstrap(self)
         self.fields["item"].widget.attrs["class"] = "form-check-input"
+        for name, datalist, kind, what, cost in self.NAME_FIELDS:
+            # The browser's own search of the list as one types; kaowu/names.js warns next to the field.
+            self.fields[name].widget.attrs.update({"list": datalist, "autocomplete": "off", "data-name-kind": kind,
+                                                   "data-name-warning": f"不是{what}，{cost}"})
+            self.fields[name].name_check = True
+
+    def name_warnings(self) -> dict[str, str]:
+        """Field → 「“X”不是目录中的职业（工种）名称，该段工作年限未计入」 for every typed name the catalogue
+        does not know, also kept on each field for the page (`field.name_warning`). A warning only: the form
+        still saves (the eligibility result repeats it)."""
+        data = getattr(self, "cleaned_data", None) or {}
+        out = {}
+        for name, _datalist, kind, what, cost in self.NAME_FIELDS:
+            value = (data.get(name) or "").strip() if data else (self.data.get(name) or "").strip()
+            key = normalise_major(value) if kind == "majors" else value
+            if value and key not in set(self.names[kind]):
+                out[name] = f"“{value}”不是{what}，{cost}"
+            self.fields[name].name_warning = out.get(name, "")
+        return out
 
     def clean(self):
         data = super().clean()

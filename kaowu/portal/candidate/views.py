@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from kaowu.accounts.models import Role
+from kaowu.catalog.selectors import eligibility_name_options
 from kaowu.core.actions import service_action as _act
 from kaowu.core.downloads import private_file_response
 from kaowu.core.errors import PermissionRefused, RuleViolation
@@ -37,7 +38,7 @@ from kaowu.registration import services
 from kaowu.registration.documents.services import application_document_download_record
 from kaowu.registration.models import Application
 from kaowu.registration.photos import PhotoError
-from kaowu.registration.selectors import application_get_for_user, applications_visible_to
+from kaowu.registration.selectors import application_get_for_user, applications_visible_to, eligibility_shown
 
 Status = Application.Status
 # The candidate may still change what they hand in (photo, documents) and submit.
@@ -96,7 +97,9 @@ def candidate_apply(request, plan_id: int):
     if candidate is None:
         messages.error(request, "您的账号没有关联考生信息，请联系报名机构。")
         return redirect("candidate_home")
-    form = ApplyForm(request.POST or None, items=plan.items.select_related("occupation", "special_item").order_by("pk"))
+    items = plan.items.select_related("occupation", "special_item").order_by("pk")
+    names = eligibility_name_options([i.occupation.name for i in items if i.occupation_id])
+    form = ApplyForm(request.POST or None, items=items, names=names)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
@@ -108,8 +111,13 @@ def candidate_apply(request, plan_id: int):
             raise PermissionDenied(exc.message) from exc
         else:
             messages.success(request, "报名已保存为草稿。请上传照片和材料，阅读承诺书后提交。")
+            # Saved all the same; the names the catalogue does not know count for nothing (the chosen item's rules).
+            for warning in (eligibility_shown(application) or {}).get("warnings", []):
+                messages.warning(request, warning)
             return redirect("candidate_application", application_id=application.pk)
-    return render(request, "portal/candidate_apply.html", {"plan": plan, "form": form},
+    if form.is_bound:
+        form.name_warnings()  # marks the fields whose typed name is not in the lists
+    return render(request, "portal/candidate_apply.html", {"plan": plan, "form": form, "names": names},
                   status=400 if form.errors else 200)
 
 
@@ -117,7 +125,7 @@ def candidate_apply(request, plan_id: int):
 
 def _application_context(request, application: Application, **forms) -> dict:
     editable = application.status in EDITABLE
-    eligibility = application.eligibility or None
+    eligibility = eligibility_shown(application)
     unmet = [c for c in (eligibility or {}).get("conditions", []) if not c.get("met")]
     return {
         "application": application, "candidate": application.candidate, "editable": editable,

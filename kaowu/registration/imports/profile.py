@@ -207,15 +207,17 @@ def profile_read(cell: dict, fail: Fail, *, occupation: str, birth_date: date | 
 # --- eligibility -------------------------------------------------------------------------------
 
 def eligibility_warning(*, occupation: str, level: int, profile: dict, as_of: date) -> str:
-    """"" when the declared facts meet a condition of the level, else why not (for the import report)."""
+    """"" when the declared facts meet a condition of the level, else why not (for the import report); a
+    name of an occupation or major outside the catalogue is named either way."""
     try:
         verdict = eligibility_evaluate(occupation, level, {"as_of": as_of.isoformat(), **profile})
     except (UnknownOccupation, LevelNotOffered, ProfileError) as exc:
         return f"未能按申报条件预审：{exc}"
+    names = "；".join(verdict.warnings)  # names the catalogue does not know, counted for nothing
     if verdict.eligible:
-        return ""
+        return names
     closest = min(verdict.conditions, key=lambda c: len(c.missing))
     others = len(verdict.conditions) - 1
     return (f"所填申报资历不满足{occupation}{LEVEL_SHORT[level]}的申报条件（截至{as_of:%Y-%m-%d}）。"
             f"最接近的是{closest.label}（{closest.summary}）：{'；'.join(closest.missing)}"
-            + (f"；其余{others}项条件也未满足" if others else ""))
+            + (f"；其余{others}项条件也未满足" if others else "") + (f"。{names}" if names else ""))

@@ -131,7 +131,26 @@ def test_r_cq_3_the_institutions_review_shows_eligibility_against_the_standard_f
     page = clerk.get(f"/registration/applications/{undeclared.pk}/").content.decode()
     assert "不符合" in page
     missing = next(c for c in undeclared.eligibility["conditions"] if c["missing"])
-    assert f"{missing['id']}：{missing['missing'][0]}" in page
+    assert f"{missing['label']}（{missing['summary']}）：{missing['missing'][0]}" in page
+    assert missing["id"] not in page  # 「三级 条件(1)」, not the rule file's L3-1
+
+
+def test_r_ln_7_the_review_page_labels_verdicts_stored_with_ids_only_and_names_unknown_occupations(
+        login, institution_clerk, hr_item):
+    """A verdict stored before conditions kept their label still reads 「三级 条件(1)」; an occupation name the
+    catalogue does not know (a major typed for the work period) is named as not counted."""
+    application = submitted(institution_clerk, hr_item,
+                            work=[{"occupation": "人力资源管理", "start": "2010-03-01", "end": None}])
+    assert application.eligibility["warnings"] == ["“人力资源管理”不是目录中的职业（工种）名称，该段工作年限未计入"]
+    old = {**application.eligibility, "conditions": [{"id": c["id"], "met": c["met"], "missing": c["missing"]}
+                                                     for c in application.eligibility["conditions"]]}
+    old.pop("warnings")
+    Application.objects.filter(pk=application.pk).update(eligibility=old)
+
+    page = login(institution_clerk).get(f"/registration/applications/{application.pk}/").content.decode()
+
+    assert "三级 条件(1)（" in page and "L3-1" not in page
+    assert "“人力资源管理”不是目录中的职业（工种）名称，该段工作年限未计入" in page
 
 
 def test_r_fj_5_the_center_re_reviews_only_what_the_institution_approved(institution_clerk, chengdu_reviewer,

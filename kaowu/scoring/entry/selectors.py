@@ -16,7 +16,6 @@ from kaowu.accounts.models import Role, User
 from kaowu.accounts.roles import OFFICE_ROLES, is_institution_staff_of, is_reviewing_center_of
 from kaowu.arrangement.audit import ArrangementAction
 from kaowu.arrangement.models import AdmissionTicket, SeatAssignment, StationDraw
-from kaowu.catalog.models import SubjectKind
 from kaowu.catalog.policy import policy_active
 from kaowu.core.ids import id_mask
 from kaowu.core.models import AuditEvent
@@ -113,9 +112,11 @@ def session_parts(session: Session) -> list[Part]:
 
 
 def session_is_assessed(session: Session) -> bool:
-    """Scored by an assessor group (practical, review) rather than imported (theory)."""
+    """Scored by an assessor group (signed sheets, R-CQ-11) rather than imported: the subject's answer mode
+    decides (实际操作, 答辩, 论文 by assessors; 上机考试 and 纸笔作答 imported, a computer-answered 专业能力
+    included), whatever the room. A session without a subject: whether a group was dispatched to it."""
     if session.subject_id:
-        return session.subject.kind in (SubjectKind.PRACTICAL, SubjectKind.REVIEW)
+        return session.subject.scored_by_assessors
     return assessor_groups(session).exists()
 
 

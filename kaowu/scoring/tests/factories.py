@@ -29,7 +29,7 @@ from conftest import make_user
 from kaowu.accounts.models import Role
 from kaowu.arrangement.models import SeatAssignment
 from kaowu.arrangement.services import tickets_publish
-from kaowu.catalog.models import Subject
+from kaowu.catalog.models import AnswerMode, Subject
 from kaowu.plans.models import Session
 from kaowu.registration.models import Application, Candidate
 from kaowu.scoring.entry import services
@@ -41,6 +41,22 @@ from kaowu.staffing.tests.factories import world_build
 
 EXAM_DAY = date(2026, 11, 10)  # a Tuesday: report due Friday 13 November (R-FJ-10)
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def subjects_assign(exam) -> None:
+    """Give exam_build's sessions their catalogue subjects: 育婴员 四级 理论知识 and 技能操作, 企业人力资源管理师
+    三级 理论知识. The catalogue's 辽宁 scheme has 育婴员 answer its 技能操作 on computers (附件2); these worlds
+    examine it hands-on in 实操室A, so that it is scored by the room's assessor group (R-CQ-11): the answer
+    mode, not the room, decides (catalog.ASSESSOR_SCORED_MODES)."""
+    practical = Subject.objects.get(scheme__occupation__name="育婴员", scheme__level=4, kind="practical")
+    Subject.objects.filter(pk=practical.pk).update(answer_mode=AnswerMode.HANDS_ON)
+    subjects = {
+        "infant_theory": Subject.objects.get(scheme__occupation__name="育婴员", scheme__level=4, kind="theory"),
+        "infant_practical": practical,
+        "hr_theory": Subject.objects.get(scheme__occupation__name="企业人力资源管理师", scheme__level=3, kind="theory"),
+    }
+    for key, subject in subjects.items():
+        Session.objects.filter(pk=exam.sessions[key].pk).update(subject=subject)
 
 
 @dataclass
@@ -82,13 +98,7 @@ def release_world_build(institution_clerk, chengdu_reviewer) -> ReleaseWorld:
     SeatAssignment.objects.filter(application__in=hr).delete()
     hr.update(status=Application.Status.WITHDRAWN)
     sessions = world.exam.sessions
-    subjects = {
-        "infant_theory": Subject.objects.get(scheme__occupation__name="育婴员", scheme__level=4, kind="theory"),
-        "infant_practical": Subject.objects.get(scheme__occupation__name="育婴员", scheme__level=4, kind="practical"),
-        "hr_theory": Subject.objects.get(scheme__occupation__name="企业人力资源管理师", scheme__level=3, kind="theory"),
-    }
-    for key, subject in subjects.items():
-        Session.objects.filter(pk=sessions[key].pk).update(subject=subject)
+    subjects_assign(world.exam)
     Session.objects.filter(plan=world.plan).update(date=EXAM_DAY)
     now = timezone.now()
     run = DispatchRun.objects.create(plan=world.plan, center=world.center, status=DispatchRun.Status.PUBLISHED,
@@ -223,13 +233,7 @@ def entry_world_build(institution_clerk, chengdu_reviewer, assessor=None, *, sol
     else:
         run = dispatch_by_hand(world, chengdu_reviewer)
     sessions = world.exam.sessions
-    subjects = {
-        "infant_theory": Subject.objects.get(scheme__occupation__name="育婴员", scheme__level=4, kind="theory"),
-        "infant_practical": Subject.objects.get(scheme__occupation__name="育婴员", scheme__level=4, kind="practical"),
-        "hr_theory": Subject.objects.get(scheme__occupation__name="企业人力资源管理师", scheme__level=3, kind="theory"),
-    }
-    for key, subject in subjects.items():
-        Session.objects.filter(pk=sessions[key].pk).update(subject=subject)
+    subjects_assign(world.exam)
     # The exam took place yesterday.
     Session.objects.filter(plan=world.plan).update(date=timezone.localdate() - timedelta(days=1))
     practical = Session.objects.get(pk=sessions["infant_practical"].pk)

@@ -31,14 +31,13 @@ from conftest import TEST_PASSWORD, make_user
 from kaowu.accounts.models import Role
 from kaowu.arrangement.models import SeatAssignment
 from kaowu.arrangement.services import tickets_publish
-from kaowu.catalog.models import Subject
 from kaowu.core.ids import id_mask
 from kaowu.core.tests.browser_support import ARTIFACTS, log_in, open_page
 from kaowu.plans.models import Session
 from kaowu.registration.models import Application, Candidate
 from kaowu.scoring.entry.import_template import theory_template_build
 from kaowu.scoring.entry.selectors import session_candidates
-from kaowu.scoring.tests.factories import dispatch_by_hand
+from kaowu.scoring.tests.factories import dispatch_by_hand, subjects_assign
 from kaowu.staffing.models import StaffMember
 from kaowu.staffing.tests.factories import world_build
 
@@ -121,13 +120,7 @@ def story(settings, tmp_path, institution_clerk, institution_admin, chengdu_revi
     hr = Application.objects.filter(item=exam.hr)
     SeatAssignment.objects.filter(application__in=hr).delete()
     hr.update(status=Application.Status.WITHDRAWN)
-    subjects = {
-        "infant_theory": Subject.objects.get(scheme__occupation__name="育婴员", scheme__level=4, kind="theory"),
-        "infant_practical": Subject.objects.get(scheme__occupation__name="育婴员", scheme__level=4, kind="practical"),
-        "hr_theory": Subject.objects.get(scheme__occupation__name="企业人力资源管理师", scheme__level=3, kind="theory"),
-    }
-    for key, subject in subjects.items():
-        Session.objects.filter(pk=exam.sessions[key].pk).update(subject=subject)
+    subjects_assign(exam)
     Session.objects.filter(plan=world.plan).update(date=timezone.localdate() - timedelta(days=1))
     # The group: cd_assessor01 (world.assessors[0]) leads, two more logins for the others.
     dispatch_by_hand(world, chengdu_reviewer)

@@ -39,6 +39,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"      · {text}")
             for note in result.notes:
                 self.stdout.write(f"      ! {note}")
+        for warning in verdict.warnings:
+            self.stdout.write(f"注意：{warning}")
 
     def _read_profile(self, source: str):
         try:
