@@ -14,7 +14,7 @@ Any other word is passed to Django's manage.py unchanged.
 import os
 import sys
 
-ALIASES = {"id-check": "id_check", "worker": "db_worker"}
+ALIASES = {"id-check": "id_check"}
 
 
 def main(argv: list[str] | None = None) -> None:
