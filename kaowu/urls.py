@@ -39,3 +39,4 @@ urlpatterns = [
 
 handler403 = "kaowu.core.errors_views.forbidden"
 handler404 = "kaowu.core.errors_views.not_found"
+handler500 = "kaowu.core.errors_views.server_error"
