@@ -78,15 +78,19 @@ def job_status(progress: JobProgress) -> str:
 
     A running job whose worker stopped beating is FAILED, and `progress.message` says it was interrupted
     (only in memory: reading never writes; the workers and `job_rerun` record it). `progress.interrupted`
-    tells the page that the job may simply be run again.
+    tells the page that the job may simply be run again, `progress.queued_long` that it has waited so long
+    for a worker that none may be running.
     """
     from django_tasks_db.models import DBTaskResult
 
     row = DBTaskResult.objects.filter(pk=progress.task_id).values(
-        "status", "started_at", "exception_class_path").first()
-    progress.interrupted = False
+        "status", "started_at", "enqueued_at", "exception_class_path").first()
+    progress.interrupted = progress.queued_long = False
     if row is None:
         return "UNKNOWN"
+    if row["status"] == "READY":
+        # Waiting longer than a stale job is allowed to be silent: probably no worker is running at all.
+        progress.queued_long = row["enqueued_at"] < _stale_before()
     if row["status"] == "RUNNING" and _is_stale(progress.heartbeat_at, row["started_at"], _stale_before()):
         progress.interrupted = True
         progress.message = JOB_INTERRUPTED_MESSAGE

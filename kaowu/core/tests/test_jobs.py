@@ -106,3 +106,13 @@ def test_roles_outside_offices_cannot_rerun(request, login, institution_clerk, o
     job = started(institution_clerk, tmp_path / "go", last_beat_minutes_ago=10)
     assert login(request.getfixturevalue(outsider)).post(f"/tasks/{job.task_id}/rerun/").status_code == 403
     assert JobProgress.objects.count() == 1
+
+
+def test_a_job_queued_for_long_says_the_worker_may_not_be_running(login, institution_clerk, tmp_path):
+    job = job_start(task=wait_for_release, title="测试导入", owner=institution_clerk, release=str(tmp_path / "go"))
+    client = login(institution_clerk)
+    assert "可能没有运行" not in client.get(f"/tasks/{job.task_id}/progress/").content.decode()
+    DBTaskResult.objects.filter(pk=job.task_id).update(enqueued_at=timezone.now() - timedelta(minutes=10))
+    fragment = client.get(f"/tasks/{job.task_id}/progress/").content.decode()
+    assert "排队中" in fragment and "后台处理进程（<code>kaowu worker</code>）可能没有运行" in fragment
+    assert "hx-trigger" in fragment, "it starts by itself once a worker runs"
