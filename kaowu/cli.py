@@ -15,7 +15,7 @@ Any other word is passed to Django's manage.py unchanged.
 import os
 import sys
 
-ALIASES = {"id-check": "id_check", "worker": "db_worker", "holidays-load": "holidays_load"}
+ALIASES = {"id-check": "id_check", "holidays-load": "holidays_load"}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -199,6 +199,10 @@ MEDIA_URL = "/media/"
 
 # --- Background tasks ---------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# While a job runs, `kaowu worker` records a heartbeat every KAOWU_JOB_HEARTBEAT_SECONDS; a running job without one
+# for KAOWU_JOB_STALE_SECONDS (its worker was killed or lost the machine) is shown and marked as failed.
+KAOWU_JOB_HEARTBEAT_SECONDS = float(os.environ.get("KAOWU_JOB_HEARTBEAT_SECONDS", "5"))
+KAOWU_JOB_STALE_SECONDS = float(os.environ.get("KAOWU_JOB_STALE_SECONDS", str(12 * KAOWU_JOB_HEARTBEAT_SECONDS)))
 
 # --- Content-Security-Policy: nothing from another host, no inline script or style. ------
 CONTENT_SECURITY_POLICY = {

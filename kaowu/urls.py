@@ -21,6 +21,7 @@ urlpatterns = [
     path("tasks/start/", workspace_views.task_demo_start, name="task_demo_start"),
     path("tasks/<str:task_id>/", workspace_views.task_progress_page, name="task_progress_page"),
     path("tasks/<str:task_id>/progress/", workspace_views.task_progress, name="task_progress"),
+    path("tasks/<str:task_id>/rerun/", workspace_views.task_rerun, name="task_rerun"),
     path("sites/", include("kaowu.sites.urls")),
     path("plans/", include("kaowu.plans.urls")),
     path("portal/", include("kaowu.portal.urls")),
@@ -38,3 +39,4 @@ urlpatterns = [
 
 handler403 = "kaowu.core.errors_views.forbidden"
 handler404 = "kaowu.core.errors_views.not_found"
+handler500 = "kaowu.core.errors_views.server_error"

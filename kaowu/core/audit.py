@@ -6,3 +6,5 @@ from django.db import models
 class CoreAction(models.TextChoices):
     JOB_START = "job.start", "启动后台任务"
     HOLIDAYS_LOAD = "holidays.load", "导入节假日与调休安排"
+    JOB_INTERRUPT = "job.interrupt", "后台任务中断"
+    JOB_RERUN = "job.rerun", "重新运行后台任务"

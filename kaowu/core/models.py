@@ -80,6 +80,10 @@ class JobProgress(models.Model):
     total = models.PositiveIntegerField("总数", default=0)
     message = models.CharField("说明", max_length=300, blank=True)
     result = models.JSONField("结果", null=True, blank=True)
+    # The worker's last sign of life while it runs the job (core.jobs: heartbeat and progress reports).
+    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
+    # The job started again for this one when it failed (core.jobs.job_rerun), so a second click opens it.
+    rerun_task_id = models.CharField("重新运行的任务", max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,7 +1,11 @@
+import logging
+
 from django.db import connection
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
+
+logger = logging.getLogger("kaowu.healthz")
 
 
 @require_GET
@@ -12,5 +16,7 @@ def healthz(request):
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception as exc:  # noqa: BLE001 - any database failure means "not healthy"
-        return JsonResponse({"status": "error", "database": str(exc)[:200]}, status=503)
+        # The database's own text (host, user, database name) goes to the log only, never to the caller.
+        logger.warning("healthz: database unavailable: %s", exc)
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok", "time": timezone.now().isoformat()})

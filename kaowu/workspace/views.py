@@ -1,15 +1,18 @@
 from datetime import date
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from kaowu.accounts.models import Role
 from kaowu.accounts.roles import AUDIT_ROLES, OFFICE_ROLES
 from kaowu.accounts.selectors import organisations_visible_to
-from kaowu.core.jobs import job_start, job_status
+from kaowu.core.jobs import job_rerun, job_start, job_status
 from kaowu.core.permissions import role_required
 from kaowu.core.selectors import job_progress_get_for_user, job_progress_recent
 from kaowu.scoring.release.selectors import overdue_releases
@@ -77,3 +80,23 @@ def task_progress(request, task_id: str):
     """The htmx fragment the progress page polls; it stops polling once the job has finished."""
     progress = job_progress_get_for_user(user=request.user, task_id=task_id)
     return render(request, "workspace/_task_progress.html", {"job": progress, "status": job_status(progress)})
+
+
+@require_POST
+@role_required(*OFFICE_ROLES)
+def task_rerun(request, task_id: str):
+    """Run the user's own failed or interrupted job again; back to the page it was shown on, now for the new job."""
+    progress = job_progress_get_for_user(user=request.user, task_id=task_id)
+    target = request.POST.get("next", "")
+    if not (target and task_id in target
+            and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())):
+        target = ""
+    try:
+        again = job_rerun(progress=progress, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect(target or "task_progress_page", **({} if target else {"task_id": task_id}))
+    messages.success(request, f"已重新开始：{again.title}")
+    if target:
+        return redirect(target.replace(task_id, again.task_id))
+    return redirect("task_progress_page", task_id=again.task_id)

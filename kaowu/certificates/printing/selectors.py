@@ -16,3 +16,13 @@ def calibrations_of(user: User) -> QuerySet[PrinterCalibration]:
 
 def calibration_get_for_user(*, user: User, calibration_id: int) -> PrinterCalibration:
     return get_object_or_404(calibrations_of(user), pk=calibration_id)
+
+
+def certificate_batch_get_for_user(*, user: User, task_id: str):
+    """The user's own certificate batch job and its plan (still in their scope); another job's id is a 404."""
+    from kaowu.certificates.printing.tasks import certificates_batch_pdf
+    from kaowu.core.selectors import job_arguments_get_for_user
+    from kaowu.plans.selectors import plan_get_for_user
+
+    job, kwargs = job_arguments_get_for_user(user=user, task_id=task_id, task=certificates_batch_pdf)
+    return job, plan_get_for_user(user=user, plan_id=kwargs["plan_id"])

@@ -3,6 +3,7 @@ printer's calibration), the printer calibrations and their test page, and the ho
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -13,9 +14,15 @@ from kaowu.certificates import selectors as sel
 from kaowu.certificates.models import Certificate
 from kaowu.certificates.printing import services
 from kaowu.certificates.printing.forms import CalibrationForm, PrintForm
-from kaowu.certificates.printing.selectors import calibration_get_for_user, calibrations_of
+from kaowu.certificates.printing.selectors import (
+    calibration_get_for_user,
+    calibrations_of,
+    certificate_batch_get_for_user,
+)
+from kaowu.certificates.printing.tasks import BACKGROUND_CERTIFICATES, certificates_batch_pdf
 from kaowu.core.actions import refusal_messages, service_action
 from kaowu.core.downloads import private_download
+from kaowu.core.jobs import job_start, job_status
 from kaowu.core.permissions import role_required
 from kaowu.plans.selectors import plan_get_for_user
 
@@ -33,13 +40,58 @@ def _print_response(request, certificates: list[Certificate], *, filename: str):
 @require_POST
 @role_required(*OFFICE_ROLES)
 def certificate_plan_print(request, plan_id: int):
+    """The plan's valid certificates as one PDF; a batch of more than BACKGROUND_CERTIFICATES is drawn by a
+    background job whose page shows the progress and offers the file when it is ready."""
     plan = plan_get_for_user(user=request.user, plan_id=plan_id)
     certificates = list(sel.certificates_of_plan(user=request.user, plan=plan).filter(status=Certificate.Status.VALID))
     try:
+        if len(certificates) > BACKGROUND_CERTIFICATES:
+            return _print_in_background(request, plan, len(certificates))
         return _print_response(request, certificates, filename=f"{plan.name}-证书.pdf")
     except ValidationError as exc:
         messages.error(request, "；".join(refusal_messages(exc)))
         return redirect("certificate_plan", plan_id=plan.pk)
+
+
+def _print_in_background(request, plan, count: int):
+    form = PrintForm(request.POST, calibrations=calibrations_of(request.user))
+    if not form.is_valid():
+        raise ValidationError("；".join(e for errors in form.errors.values() for e in errors))
+    calibration = form.cleaned_data["calibration"]
+    job = job_start(task=certificates_batch_pdf, title=f"打印证书（{plan.name}）", owner=request.user, total=count,
+                    plan_id=plan.pk, user_id=request.user.pk, layout=form.cleaned_data["layout"],
+                    calibration_id=calibration.pk if calibration else None)
+    return redirect("certificate_batch", task_id=job.task_id)
+
+
+@require_GET
+@role_required(*OFFICE_ROLES)
+def certificate_batch(request, task_id: str):
+    job, plan = certificate_batch_get_for_user(user=request.user, task_id=task_id)
+    return render(request, "certificates/batch.html", {"job": job, "plan": plan, "status": job_status(job)})
+
+
+@require_GET
+@role_required(*OFFICE_ROLES)
+def certificate_batch_progress(request, task_id: str):
+    job, plan = certificate_batch_get_for_user(user=request.user, task_id=task_id)
+    return render(request, "certificates/_batch_progress.html", {"job": job, "plan": plan, "status": job_status(job)})
+
+
+@require_GET
+@role_required(*OFFICE_ROLES)
+def certificate_batch_file(request, task_id: str):
+    """The stored batch PDF: only for the user who started it, while the plan is in their scope. The print
+    itself was recorded (printed_count, audit) when the job drew it, as the request does for a small batch."""
+    job, _plan = certificate_batch_get_for_user(user=request.user, task_id=task_id)
+    result = job.result or {}
+    if not result.get("file"):
+        raise Http404("文件尚未生成")
+    try:
+        handle = default_storage.open(result["file"], "rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404("文件已不存在，请重新打印") from exc
+    return private_download(handle, filename=result.get("download_name") or "证书.pdf")
 
 
 @require_POST

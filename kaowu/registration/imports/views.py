@@ -98,7 +98,8 @@ def import_report(request, token: str):
         elif "total" in result:
             context["summary"] = result
         elif context["status"] == "FAILED":
-            context["error"] = "校验任务执行失败，请重新上传文件"
+            context["error"] = ("校验任务中断（处理进程已停止），请重新上传文件" if job.interrupted
+                                else "校验任务执行失败，请重新上传文件")
     else:
         try:
             context["summary"] = imports.import_validate(plan=plan, path=imports.import_file_path(data["f"])).as_json(

@@ -125,3 +125,25 @@ def letter_assignments(run: DispatchRun, *, staff_id: int | None = None, site_id
     if site_id is not None:
         rows = rows.filter(Q(site_id=site_id) | Q(site__isnull=True))
     return list(rows.order_by("date", "post_id", "-leader"))
+
+
+def dispatch_room_sessions(plan: Plan) -> int:
+    """How many rooms-in-a-session have seated candidates: the size that decides whether the solver runs in
+    the request or as a background job (services.BACKGROUND_ROOM_SESSIONS)."""
+    from kaowu.arrangement.models import SeatAssignment
+
+    return SeatAssignment.objects.filter(session__plan=plan).values("session_id", "room_id").distinct().count()
+
+
+def dispatch_job_get_for_user(*, user: User, plan_id: int, task_id: str):
+    """The user's own background dispatch of this plan (still in their scope), and the run it made."""
+    from kaowu.core.selectors import job_arguments_get_for_user
+    from kaowu.staffing.dispatch.tasks import dispatch_generate_task
+
+    plan = dispatch_plan_get_for_user(user=user, plan_id=plan_id)
+    job, kwargs = job_arguments_get_for_user(user=user, task_id=task_id, task=dispatch_generate_task)
+    if kwargs.get("plan_id") != plan.pk:
+        raise Http404("不是本计划的派遣任务")
+    result = job.result or {}
+    run = DispatchRun.objects.filter(plan=plan, pk=result["run"]).first() if result.get("run") else None
+    return plan, job, run

@@ -4,6 +4,7 @@ only the post it leaves open."""
 
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import replace
 
 from django.core.exceptions import ValidationError
@@ -33,6 +34,9 @@ Status = DispatchRun.Status
 AStatus = DispatchAssignment.Status
 # A plan's dispatch is a few hundred posts at most; the province-scale figure is in the `dispatch` benchmark.
 TIME_LIMIT_SECONDS = 30.0
+# A plan with more seated room-sessions than this is dispatched by a background job (`kaowu worker`).
+BACKGROUND_ROOM_SESSIONS = 20
+PROGRESS_STEPS = 3
 RESOLVE_TIME_LIMIT_SECONDS = 10.0
 
 
@@ -169,16 +173,22 @@ def dispatch_assignments_transition(*, assignments: QuerySet[DispatchAssignment]
                        organisation_id=a.run.center_id) for a in rows])
 
 
-def dispatch_generate(*, plan: Plan, by: User, time_limit: float = TIME_LIMIT_SECONDS) -> DispatchRun:
+def dispatch_generate(*, plan: Plan, by: User, time_limit: float = TIME_LIMIT_SECONDS,
+                      progress: Callable[[int, str], None] | None = None) -> DispatchRun:
     """Solve the batch's posts and record the proposal (or, when no dispatch exists, what is missing).
-    The solver runs outside any transaction; what it found is written in one."""
+    The solver runs outside any transaction; what it found is written in one. `progress(step, message)`
+    hears each of the PROGRESS_STEPS phases (reading, solving, writing) and the solver's own messages."""
+    say = progress or (lambda _step, _message: None)
     _require_center(by, plan)
     started_at = timezone.now()
+    say(0, "正在读取考场、岗位和可派遣人员")
     data = dispatch_input_load(plan)
     if not data.posts:
         raise ValidationError("本计划尚未编排考场（没有已安排考生的考场），无法生成派遣方案")
+    say(1, f"正在求解：{len(data.posts)} 个岗位，{len(data.staff)} 名人员（最长约 {time_limit:.0f} 秒）")
     result = dispatch_solve(data.posts, data.staff, site_caps=data.site_caps, forbidden=data.forbidden,
-                            time_limit=time_limit)
+                            time_limit=time_limit, progress=lambda message: say(1, message))
+    say(2, "正在写入派遣方案")
     with transaction.atomic():
         for old in DispatchRun.objects.select_for_update().filter(plan=plan, status__in=(Status.PROPOSED,
                                                                                          Status.INFEASIBLE)):

@@ -2,6 +2,7 @@
 person's own assignments (confirm, decline, letter). Thin: selectors and services."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -9,9 +10,11 @@ from django.views.decorators.http import require_GET, require_POST
 from kaowu.accounts.roles import CENTER_STAFF_ROLES, EXAM_STAFF_ROLES, INSTITUTION_STAFF_ROLES
 from kaowu.core.actions import service_action
 from kaowu.core.downloads import private_download
+from kaowu.core.jobs import job_start, job_status
 from kaowu.core.permissions import role_required
 from kaowu.staffing.dispatch import selectors, services
 from kaowu.staffing.dispatch.documents import dispatch_letter_person_pdf, dispatch_letter_site_pdf
+from kaowu.staffing.dispatch.tasks import dispatch_generate_task
 from kaowu.staffing.models import DispatchRun
 
 
@@ -40,8 +43,32 @@ def dispatch_plan(request, plan_id: int):
 @role_required(*CENTER_STAFF_ROLES)
 def dispatch_generate_view(request, plan_id: int):
     plan = selectors.dispatch_plan_get_for_user(user=request.user, plan_id=plan_id)
+    if selectors.dispatch_room_sessions(plan) > services.BACKGROUND_ROOM_SESSIONS:
+        if not services.can_dispatch(request.user, plan):
+            raise PermissionDenied("只有受理本计划的鉴定中心可以派遣考评员和督导员（R-FJ-8）")
+        job = job_start(task=dispatch_generate_task, title=f"生成派遣方案（{plan.name}）", owner=request.user,
+                        total=services.PROGRESS_STEPS, plan_id=plan.pk, user_id=request.user.pk)
+        return redirect("dispatch_job", plan_id=plan.pk, task_id=job.task_id)
     service_action(request, lambda: services.dispatch_generate(plan=plan, by=request.user), "已生成派遣方案")
     return redirect("dispatch_plan", plan.pk)
+
+
+def _job(request, plan_id: int, task_id: str) -> dict:
+    plan, job, run = selectors.dispatch_job_get_for_user(user=request.user, plan_id=plan_id, task_id=task_id)
+    return {"plan": plan, "job": job, "status": job_status(job), "run": run,
+            "refused": (job.result or {}).get("refused", "")}
+
+
+@require_GET
+@role_required(*CENTER_STAFF_ROLES)
+def dispatch_job(request, plan_id: int, task_id: str):
+    return render(request, "staffing/dispatch/job.html", _job(request, plan_id, task_id))
+
+
+@require_GET
+@role_required(*CENTER_STAFF_ROLES)
+def dispatch_job_progress(request, plan_id: int, task_id: str):
+    return render(request, "staffing/dispatch/_job_progress.html", _job(request, plan_id, task_id))
 
 
 @require_POST
