@@ -479,7 +479,7 @@ def dispatch_follow_session_moves(*, plan: Plan, moves: list[dict], by: User | N
             before_post = a.post_id
             a.post_id, a.post_label, a.date = post_id, new["label"][:200], date.fromisoformat(new["day"])
             a.session_id, a.room_id, a.site_id = data.post_places[post_id]
-            a.notice = f"{RECONFIRM_NOTICE}（原定 {_when(old) or a.date}）"[:200]
+            a.notice = f"{RECONFIRM_NOTICE}（到岗时间原为 {_when(old) or a.date}，现为 {_when(new)}）"[:200]
             a.save(update_fields=["post_id", "post_label", "date", "session_id", "room_id", "site_id", "notice",
                                   "updated_at"])
             moved.append((a, before_post, _when(old)))

@@ -10,11 +10,12 @@ import pytest
 
 from kaowu.catalog.policy import policy_active
 from kaowu.core.models import AuditEvent
+from kaowu.core.tests.browser_support import ARTIFACTS
 from kaowu.plans import services as plan_services
 from kaowu.sites.models import Room, RoomKind, Site, Station
 from kaowu.staffing.dispatch import services
 from kaowu.staffing.models import DispatchAssignment, DispatchRun, StaffAvailability
-from kaowu.staffing.tests.factories import staff_add, world_build
+from kaowu.staffing.tests.factories import practical_move, staff_add
 
 pytestmark = pytest.mark.django_db
 AStatus = DispatchAssignment.Status
@@ -27,33 +28,12 @@ def live(run):
 
 
 @pytest.fixture
-def world(institution_clerk, chengdu_reviewer, assessor, institution_admin):
-    """The 成都 batch, dispatched and published: the logged-in assessor in the practical room's group, the
-    institution's head (institution_admin's login) its only chief examiner; everyone has confirmed."""
-    world = world_build(institution_clerk, assessor_user=assessor)
-    chief, spare = world.chiefs
-    chief.user = institution_admin
-    chief.save()
-    spare.is_active = False
-    spare.save()
-    run = services.dispatch_generate(plan=world.plan, by=chengdu_reviewer, time_limit=10)
-    mine = next((a for a in live(run) if a.staff.user_id == assessor.pk), None)
-    if mine is None:
-        group_member = next(a for a in live(run) if a.role == "assessor")
-        mine = services.assignment_replace(assignment=group_member, staff=world.assessors[0], by=chengdu_reviewer)
-    services.dispatch_publish(run=run, by=chengdu_reviewer)
-    services.assignment_confirm(assignment=mine, by=assessor)
-    run.assignments.filter(status=AStatus.PROPOSED).update(status=AStatus.CONFIRMED)  # the others, at once
-    world.run, world.mine = run, mine
-    return world
+def world(confirmed_world):
+    return confirmed_world
 
 
 def move_practical(world, clerk, reviewer, *, day=NEW_DAY, start="09:00", end="11:00"):
-    session = world.exam.sessions["infant_practical"]
-    change = plan_services.plan_change_request(
-        plan=world.plan, by=clerk, reason="实操室停电检修", today=TODAY,
-        sessions=[{"id": session.pk, "date": day.isoformat(), "start": start, "end": end}])
-    return plan_services.plan_change_approve(change=change, by=reviewer, today=TODAY)
+    return practical_move(world, clerk, reviewer, day=day, start=start, end=end, today=TODAY)
 
 
 def pdf_text(data: bytes, tmp_path) -> str:
@@ -76,7 +56,10 @@ def test_my_dispatch_page_and_the_letter_show_the_moved_sessions_new_time(world,
     starts = datetime.combine(NEW_DAY, time(9)) - arrival
     letter = login(assessor).post(f"/staffing/dispatch/mine/letters/{world.run.pk}/")
     assert letter.status_code == 200
-    text = "".join(pdf_text(b"".join(letter.streaming_content), tmp_path).split())  # table cells wrap
+    data = b"".join(letter.streaming_content)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "moves_letter.pdf").write_bytes(data)  # for a look with pdftoppm
+    text = "".join(pdf_text(data, tmp_path).split())  # table cells wrap
     assert f"{starts:%m-%d%H:%M}–11:00" in text
     assert "需重新确认" in text and "考试时间已变更" in text
     old = datetime.combine(date(2026, 12, 5), time(14)) - arrival
