@@ -234,7 +234,10 @@ def _violations(run: DispatchRun, placements: list[Placement], *, changed_staff_
     """Every hard rule on the run's placements after an edit, plus other batches' assignments of the people
     the edit brings in (nobody in two places, R-FJ-8)."""
     data = dispatch_input_load(run.plan)
-    found = [v for v in dispatch_violations(data.posts, data.staff, placements, site_caps=data.site_caps)
+    # partial: a place still open elsewhere (a move opened one, a refill is pending) is no reason to refuse
+    # this edit, which keeps every post's count as it was.
+    found = [v for v in dispatch_violations(data.posts, data.staff, placements, site_caps=data.site_caps,
+                                            partial=True)
              if v.staff_id is None or v.staff_id in changed_staff_ids]
     posts = {p.id: p for p in data.posts}
     busy = busy_elsewhere(run.plan, list(changed_staff_ids))
@@ -283,7 +286,20 @@ def assignment_replace(*, assignment: DispatchAssignment, staff: StaffMember, by
         room_id=assignment.room_id, site_id=assignment.site_id, manual=True)
     audit_record(action=StaffingAction.ASSIGNMENT_REPLACE, actor=by, target=new, organisation=run.center,
                  before=before, after={"staff": staff.pk, "name": staff.name, "post": assignment.post_id})
+    _refill_after_commit(run, by)
     return new
+
+
+def _refill_after_commit(run: DispatchRun, by: User | None) -> None:
+    """A published run with places open (a move opened one; a refill failed on a conflict the center has
+    just resolved by hand) is filled again once the current change commits."""
+    if run.status != Status.PUBLISHED:
+        return
+    held = defaultdict(int)
+    for post_id in _live(run).values_list("post_id", flat=True):
+        held[post_id] += 1
+    if any(held[post["id"]] < post["count"] for post in run.posts):
+        transaction.on_commit(lambda: dispatch_refill(run=run, by=by))
 
 
 @transaction.atomic
@@ -494,12 +510,7 @@ def dispatch_follow_session_moves(*, plan: Plan, moves: list[dict], by: User | N
             if a.status == AStatus.CONFIRMED:
                 dispatch_assignment_transition(assignment=a, to=AStatus.PROPOSED, by=by, reason=RECONFIRM_NOTICE)
             everyone_moved.append(a)
-        if run.status == Status.PUBLISHED:
-            held = defaultdict(int)
-            for post_id in _live(run).values_list("post_id", flat=True):
-                held[post_id] += 1
-            if any(held[post.id] < post.count for post in data.posts):
-                transaction.on_commit(lambda run=run: dispatch_refill(run=run, by=by))
+        _refill_after_commit(run, by)
     return everyone_moved
 
 

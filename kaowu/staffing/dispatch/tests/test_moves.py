@@ -192,6 +192,29 @@ def test_a_place_the_move_opens_is_filled_after_the_change_commits(world, instit
         AStatus.PROPOSED, AStatus.CONFIRMED)).count() == 1  # the morning's theory still has its own
 
 
+def test_replacing_the_person_whose_new_time_conflicts_lets_the_open_place_be_filled(
+        world, institution_clerk, chengdu_reviewer, django_capture_on_commit_callbacks):
+    StaffAvailability.objects.create(staff=world.assessors[1], date=NEW_DAY, available=False, note="出差")
+    group = {a.staff_id for a in live(world.run) if a.role == "assessor"}
+    if world.assessors[1].pk not in group:  # make sure the one off that day is in the group
+        other = next(a for a in live(world.run) if a.role == "assessor" and a.pk != world.mine.pk)
+        services.assignment_replace(assignment=other, staff=world.assessors[1], by=chengdu_reviewer)
+    with django_capture_on_commit_callbacks(execute=True):
+        move_practical(world, institution_clerk, chengdu_reviewer)
+    run = DispatchRun.objects.get(pk=world.run.pk)
+    day_post = f"site:{world.exam.site.pk}:{NEW_DAY:%Y%m%d}"
+    assert not [a for a in live(run) if a.post_id == day_post]  # the conflict stops the refill
+    assert "不能出勤" in run.error
+    flagged = next(a for a in live(run) if a.conflict)
+    free = next(m for m in world.assessors if m.pk not in {a.staff_id for a in live(run)})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.assignment_replace(assignment=flagged, staff=free, by=chengdu_reviewer)
+    run.refresh_from_db()
+    assert [a.role for a in live(run) if a.post_id == day_post] == ["supervisor"] and not run.error
+    assert not any(a.conflict for a in live(run))
+
+
 def test_the_solver_sees_moved_people_free_at_the_old_time(world, institution_clerk, chengdu_reviewer):
     """Only the first batch's group can take the second batch's practical room (the other two assessors
     are not enough): before the first batch moved they were busy at 14:00; once it moved, they are free."""
