@@ -179,6 +179,7 @@ class PlanChangeRequest(BaseModel):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT,
                                      related_name="+")
     reason = models.TextField("变更原因")
+    filed_on = models.DateField("申请日期", null=True, blank=True, help_text="R-CQ-1 的工作日从这一天算起")
     changes = models.JSONField("变更内容", help_text="{'sessions': [{'id': .., 'date': .., 'start': .., 'end': ..}], "
                                                    "'sites': [site ids]}")
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PENDING)
@@ -186,6 +187,10 @@ class PlanChangeRequest(BaseModel):
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
     review_reason = models.TextField("审核意见", blank=True)
+    # A new time obeys the rules of a new session (R-CQ-1, R-CQ-2) unless the center approves it as an
+    # exception: the rules it set aside and why.
+    exception_rules = models.JSONField("例外批准的规则", default=list, blank=True)
+    exception_reason = models.TextField("例外批准原因", blank=True)
 
     class Meta:
         verbose_name = "计划变更申请"

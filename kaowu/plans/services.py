@@ -15,11 +15,12 @@ from kaowu.catalog.models import AssessmentType
 from kaowu.catalog.policy import policy_active
 from kaowu.core.errors import PermissionRefused, RuleViolation
 from kaowu.core.services import audit_record, snapshot
-from kaowu.core.workdays import uncovered_note, workdays_before, workdays_between
+from kaowu.core.workdays import uncovered_note, workdays_add, workdays_before, workdays_between
 from kaowu.core.workflow import transition_check
 from kaowu.plans.audit import PlanAction
 from kaowu.plans.calendar.selectors import calendar_entry_for
 from kaowu.plans.models import Plan, PlanChangeRequest, PlanItem, PlanKind, Session
+from kaowu.plans.signals import sessions_moved
 from kaowu.sites.filings.selectors import facility_filing_approved_for
 from kaowu.sites.models import Site
 
@@ -282,14 +283,60 @@ CHANGEABLE_STATUSES = {Status.APPROVED, Status.REGISTRATION_OPEN, Status.REGISTR
 ChangeStatus = PlanChangeRequest.Status
 
 
+def _change_dates(sessions: list[dict]) -> list[date]:
+    return sorted({date.fromisoformat(change["date"]) for change in sessions})
+
+
+def _refuse_past(sessions: list[dict], today: date) -> None:
+    """A session cannot move to a day that has begun: no exception covers an exam in the past (R-CQ-1)."""
+    for day in _change_dates(sessions):
+        if day <= today:
+            raise RuleViolation(
+                "R-CQ-1",
+                f"变更后的考试日期{day:%Y年%m月%d日}不在今天（{today:%Y年%m月%d日}）之后，不能把考试改到已过去的日期",
+            )
+
+
+def plan_change_problems(*, plan: Plan, sessions: list[dict], filed_on: date,
+                         announced_on: date) -> list[RuleViolation]:
+    """What the new times break among the rules of a new session: R-CQ-1 (filed with the center N working
+    days ahead, counted from the day the change was filed) and R-CQ-2 (a 等级认定 time announced N months
+    ahead, counted from the day the center approves, which announces the new time). An empty list when none.
+    The center may still approve with an exception and its reason (`plan_change_approve`)."""
+    policy = policy_active()
+    problems = []
+    for day in _change_dates(sessions):
+        needed = policy.plan_filing_workdays
+        have = workdays_between(filed_on, day)
+        if have < needed:
+            problems.append(RuleViolation(
+                "R-CQ-1",
+                f"变更后的考试日期{day:%Y年%m月%d日}距变更申请提交（{filed_on:%Y年%m月%d日}）只有{have}个工作日，"
+                f"新安排须在考试前{needed}个工作日报备，最早可改到{workdays_add(filed_on, needed):%Y年%m月%d日}"
+                f"{uncovered_note(filed_on, day)}",
+            ))
+        if plan.assessment_type == AssessmentType.SKILL_LEVEL:
+            months = policy.announcement_lead_months
+            earliest = add_months(announced_on, months)
+            if day < earliest:
+                problems.append(RuleViolation(
+                    "R-CQ-2",
+                    f"职业技能等级认定须提前{months}个月公告考试时间：{announced_on:%Y年%m月%d日}批准并公告变更，"
+                    f"新的考试日期最早为{earliest:%Y年%m月%d日}，而申请改为{day:%Y年%m月%d日}",
+                ))
+    return problems
+
+
 @transaction.atomic
 def plan_change_request(*, plan: Plan, by: User, reason: str, sessions: list[dict] | None = None,
-                        site_ids: list[int] | None = None) -> PlanChangeRequest:
+                        site_ids: list[int] | None = None, today: date | None = None) -> PlanChangeRequest:
     """Ask the center to change the time of sessions or the sites of an approved plan (R-CQ-8).
 
     `sessions`: [{"id": session id, "date": "YYYY-MM-DD", "start": "HH:MM", "end": "HH:MM"}]. Nothing
-    changes on the plan until the center approves.
+    changes on the plan until the center approves. A day that is not after `today` is refused; a day too
+    close for R-CQ-1/R-CQ-2 is filed, and the center sees why it needs an exception.
     """
+    today = today or timezone.localdate()
     require_institution_staff_of(by, plan.institution, STAFF_ONLY)
     if plan.status not in CHANGEABLE_STATUSES:
         raise ValidationError("计划尚未批准，可直接修改后报备，无需变更申请")
@@ -306,11 +353,12 @@ def plan_change_request(*, plan: Plan, by: User, reason: str, sessions: list[dic
         date.fromisoformat(change["date"])
         if end <= start:
             raise ValidationError("结束时间须晚于开始时间")
+    _refuse_past(sessions, today)
     if site_ids is not None:
         if Site.objects.filter(pk__in=site_ids, institution=plan.institution).count() != len(set(site_ids)):
             raise PermissionRefused("只能选择本机构的考点")
     change = PlanChangeRequest.objects.create(
-        plan=plan, requested_by=by, reason=reason.strip(),
+        plan=plan, requested_by=by, reason=reason.strip(), filed_on=today,
         changes={"sessions": sessions, **({"sites": site_ids} if site_ids is not None else {})},
     )
     audit_record(action=PlanAction.CHANGE_REQUEST, actor=by, target=change, organisation=plan.institution,
@@ -344,29 +392,58 @@ def plan_change_request_transition(*, change: PlanChangeRequest, to: str, by: Us
         change.review_reason = reason
     change.save()
     after = change.changes if to == ChangeStatus.APPROVED else {"reason": change.review_reason}
+    if to == ChangeStatus.APPROVED and change.exception_rules:
+        after = {**after, "exception": {"rules": change.exception_rules, "reason": change.exception_reason}}
     audit_record(action=PLAN_CHANGE_REQUEST_ACTIONS[to], actor=by, target=change,
                  organisation=change.plan.institution, before=before, after=after)
     return change
 
 
+def plan_change_filed_on(change: PlanChangeRequest) -> date:
+    return change.filed_on or timezone.localdate(change.created_at)
+
+
 @transaction.atomic
-def plan_change_approve(*, change: PlanChangeRequest, by: User) -> PlanChangeRequest:
-    """The center approves: the new times and sites replace the old ones now (R-CQ-8)."""
+def plan_change_approve(*, change: PlanChangeRequest, by: User, today: date | None = None,
+                        exception_reason: str = "") -> PlanChangeRequest:
+    """The center approves: the new times and sites replace the old ones now (R-CQ-8), and whatever depends
+    on the sessions follows in the same transaction (`signals.sessions_moved`: the dispatch).
+
+    New times obey R-CQ-1 and R-CQ-2 like a new session's; the center may set them aside with a reason
+    (recorded on the request and in the audit event). A day already begun is refused whatever the reason."""
+    today = today or timezone.localdate()
     plan = change.plan
     require_reviewing_center_of(by, plan.reviewing_center, _not_your_review(plan))
     if change.status != ChangeStatus.PENDING:
         raise ValidationError("该变更申请已处理")
+    sessions = change.changes.get("sessions", [])
+    _refuse_past(sessions, today)
+    problems = plan_change_problems(plan=plan, sessions=sessions, filed_on=plan_change_filed_on(change),
+                                    announced_on=today)
+    exception_reason = exception_reason.strip()
+    if problems and not exception_reason:
+        first = problems[0]
+        raise RuleViolation(first.rule_id, "；".join(p.message for p in problems)
+                            + "。如确需按此时间考核，请填写例外批准原因")
+    change.exception_rules = sorted({p.rule_id for p in problems})
+    change.exception_reason = exception_reason if problems else ""
     before = {"sessions": [], "sites": list(plan.sites.values_list("pk", flat=True))}
-    for item in change.changes.get("sessions", []):
+    moves = []
+    for item in sessions:
         session = plan.sessions.get(pk=item["id"])
-        before["sessions"].append({"id": session.pk, "date": session.date.isoformat(),
-                                   "start": session.start.isoformat(), "end": session.end.isoformat()})
+        old = {"date": session.date.isoformat(), "start": session.start.isoformat(), "end": session.end.isoformat()}
+        before["sessions"].append({"id": session.pk, **old})
         session.date = date.fromisoformat(item["date"])
         session.start, session.end = time.fromisoformat(item["start"]), time.fromisoformat(item["end"])
         session.save()
+        moves.append({"id": session.pk, "before": old, "after": {
+            "date": session.date.isoformat(), "start": session.start.isoformat(), "end": session.end.isoformat()}})
     if "sites" in change.changes:
         plan.sites.set(change.changes["sites"])
-    return plan_change_request_transition(change=change, to=ChangeStatus.APPROVED, by=by, before=before)
+    change = plan_change_request_transition(change=change, to=ChangeStatus.APPROVED, by=by, before=before)
+    if moves:
+        sessions_moved.send(sender=Plan, plan=plan, moves=moves, by=by)
+    return change
 
 
 @transaction.atomic

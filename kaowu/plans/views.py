@@ -68,8 +68,16 @@ def plan_detail(request, plan_id: int):
     can_review = plan.status == Plan.Status.FILED and is_reviewer
     change_form = (ChangeRequestForm(plan=plan)
                    if is_staff and plan.status in services.CHANGEABLE_STATUSES else None)
+    data = selectors.plan_detail_data(plan=plan)
+    changes = list(data.pop("changes"))
+    for change in changes:
+        # What a pending change's new times break (R-CQ-1, R-CQ-2) if approved today: the center needs an
+        # exception with a reason to approve it.
+        change.problems = (services.plan_change_problems(
+            plan=plan, sessions=change.changes.get("sessions", []), filed_on=services.plan_change_filed_on(change),
+            announced_on=timezone.localdate()) if change.status == change.Status.PENDING else [])
     return render(request, "plans/plan_detail.html", {
-        "plan": plan, **selectors.plan_detail_data(plan=plan), "session_form": session_form,
+        "plan": plan, **data, "changes": changes, "session_form": session_form,
         "is_staff": is_staff, "can_review": can_review, "review_form": ReviewForm() if can_review else None,
         "change_form": change_form, "is_reviewer": is_reviewer,
     })
@@ -151,7 +159,7 @@ def plan_change_create(request, plan_id: int):
             plan=plan, by=request.user, reason=data["reason"], sessions=[{
                 "id": data["session"].pk, "date": data["date"].isoformat(),
                 "start": data["start"].strftime("%H:%M"), "end": data["end"].strftime("%H:%M"),
-            }],
+            }], today=timezone.localdate(),
         ), "变更申请已提交，中心批准前计划保持原安排（R-CQ-8）。")
     else:
         problems = "；".join(e for errors in form.errors.values() for e in errors)
@@ -165,8 +173,10 @@ def plan_change_review(request, plan_id: int, change_id: int):
     plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
     change = selectors.plan_change_get(plan=plan, change_id=change_id)
     if request.POST.get("decision") == "approve":
-        service_action(request, lambda: services.plan_change_approve(change=change, by=request.user),
-                       "已批准变更，计划已按新安排更新。")
+        service_action(request, lambda: services.plan_change_approve(
+            change=change, by=request.user, today=timezone.localdate(),
+            exception_reason=request.POST.get("exception_reason", ""),
+        ), "已批准变更，计划已按新安排更新；已派遣的人员须重新确认新的时间。")
     else:
         service_action(request, lambda: services.plan_change_reject(
             change=change, by=request.user, reason=request.POST.get("reason", ""),

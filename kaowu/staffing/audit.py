@@ -23,6 +23,8 @@ class StaffingAction(models.TextChoices):
     ASSIGNMENT_CONFIRM = "dispatch.assignment_confirm", "确认派遣"
     ASSIGNMENT_DECLINE = "dispatch.assignment_decline", "谢绝派遣"
     ASSIGNMENT_WITHDRAW = "dispatch.assignment_withdraw", "撤回派遣安排"
+    ASSIGNMENT_RECONFIRM = "dispatch.assignment_reconfirm", "考试时间变更，需重新确认"
+    ASSIGNMENT_MOVE = "dispatch.assignment_move", "派遣安排随场次变更"
     REFILL = "dispatch.refill", "补派人员"
     REFILL_SHORT = "dispatch.refill_short", "补派人员不足"
     REFILL_FAILED = "dispatch.refill_failed", "补派失败"

@@ -29,6 +29,7 @@ from kaowu.plans.models import Plan, PlanItem, Session
 from kaowu.sites.models import RoomKind
 from kaowu.staffing.models import DispatchAssignment, DispatchRun, StaffMember, StaffRelation, TrainingClass
 from kaowu.staffing.solver import CardSpec, Placement, PostSpec, SiteCapSpec, StaffSpec
+from kaowu.staffing.solver.model import RULE_OVERLAP
 
 LIVE_ASSIGNMENT = (DispatchAssignment.Status.PROPOSED, DispatchAssignment.Status.CONFIRMED)
 LIVE_RUN = (DispatchRun.Status.PROPOSED, DispatchRun.Status.PUBLISHED)
@@ -58,10 +59,14 @@ class DispatchInput:
     posts: list[PostSpec]
     staff: list[StaffSpec]
     site_caps: list[SiteCapSpec]
-    forbidden: set[tuple[str, int]] = field(default_factory=set)
+    # (post id, staff id) -> the rule that keeps the person out of the post (R-FJ-8 busy elsewhere, declined)
+    forbidden: dict[tuple[str, int], str] = field(default_factory=dict)
     # post id -> (session id, room id, site id) for writing assignments back
     post_places: dict[str, tuple[int | None, int | None, int | None]] = field(default_factory=dict)
     unseated_sessions: int = 0
+    # post id -> the sessions it staffs (a theory room's post may watch several at once); a supervisor's
+    # post the sessions of its site that day, the chief's every session seated
+    post_sessions: dict[str, frozenset[int]] = field(default_factory=dict)
 
 
 def center_chain_ids(center: Organisation) -> list[int]:
@@ -71,8 +76,11 @@ def center_chain_ids(center: Organisation) -> list[int]:
     return list(Organisation.objects.filter(path__in=paths).values_list("pk", flat=True))
 
 
-def _posts(plan: Plan, profile) -> tuple[list[PostSpec], dict, list[SiteCapSpec], int]:
-    """Posts of one batch and the site caps, from the seats the arrangement gave."""
+def _posts(plan: Plan, profile,
+           post_sessions: dict | None = None) -> tuple[list[PostSpec], dict, list[SiteCapSpec], int]:
+    """Posts of one batch and the site caps, from the seats the arrangement gave (the sessions' current
+    times). `post_sessions`, when given, receives each post's sessions."""
+    post_sessions = {} if post_sessions is None else post_sessions
     arrival = timedelta(minutes=profile.assessor_arrival_minutes_before)
     sessions = {s.pk: s for s in Session.objects.filter(plan=plan)
                 .select_related("item__occupation", "item__special_item", "subject")}
@@ -123,16 +131,17 @@ def _posts(plan: Plan, profile) -> tuple[list[PostSpec], dict, list[SiteCapSpec]
                             staff_organisation_ids=frozenset({plan.institution_id}), **common)
         posts.append(post)
         places[post_id] = (first.pk, room_id, site_id)
-        by_site_day[(site_id, first.date)].append((interval, candidate_ids))
+        post_sessions[post_id] = frozenset(row["session_id"] for row in unit)
+        by_site_day[(site_id, first.date)].append((interval, candidate_ids, post_sessions[post_id]))
         for row in unit:
             room_posts_of_session_site[(row["session_id"], site_id)].append(post_id)
             candidates_of_session_site[(row["session_id"], site_id)] += row["n"]
     center_ids = frozenset(center_chain_ids(plan.reviewing_center)) if plan.reviewing_center_id else None
     days: dict[date, list] = defaultdict(list)
     for (site_id, day), entries in sorted(by_site_day.items()):
-        start = min(i[0] for i, _c in entries)
-        end = max(i[1] for i, _c in entries)
-        candidate_ids = frozenset().union(*(c for _i, c in entries))
+        start = min(i[0] for i, _c, _s in entries)
+        end = max(i[1] for i, _c, _s in entries)
+        candidate_ids = frozenset().union(*(c for _i, c, _s in entries))
         conflict = frozenset(k for k in {employer_key_of_name(employers[c]) for c in candidate_ids} | institution_keys
                              if k)
         post_id = f"site:{site_id}:{day:%Y%m%d}"
@@ -142,6 +151,7 @@ def _posts(plan: Plan, profile) -> tuple[list[PostSpec], dict, list[SiteCapSpec]
             region_code=site_region[site_id], candidate_ids=candidate_ids, conflict_employer_keys=conflict,
             staff_organisation_ids=center_ids))
         places[post_id] = (None, None, site_id)
+        post_sessions[post_id] = frozenset().union(*(s for _i, _c, s in entries))
         days[day].append((start, end))
     if days:
         intervals = tuple((min(s for s, _e in spans), max(e for _s, e in spans)) for _d, spans in sorted(days.items()))
@@ -153,6 +163,8 @@ def _posts(plan: Plan, profile) -> tuple[list[PostSpec], dict, list[SiteCapSpec]
             region_code=site_region[first_site], candidate_ids=all_candidates,
             staff_organisation_ids=frozenset({plan.institution_id})))
         places[f"batch:{plan.pk}"] = (None, None, None)
+        post_sessions[f"batch:{plan.pk}"] = frozenset().union(*(post_sessions[p.id] for p in posts
+                                                                 if p.role != "chief"))
     caps = _site_caps(sessions, room_posts_of_session_site, candidates_of_session_site, profile, arrival)
     unseated = sum(1 for s in sessions.values() if not any(k[0] == s.pk for k in room_posts_of_session_site))
     return posts, places, caps, unseated
@@ -283,18 +295,40 @@ def _recent_institutions(plan: Plan, staff_ids: list[int]) -> dict[int, set[int]
 
 
 def busy_elsewhere(plan: Plan, staff_ids: list[int]) -> dict[int, list[tuple[datetime, datetime, str]]]:
-    """Other batches' live assignments of these people, as (start, end, label): nobody in two places."""
+    """Other batches' live assignments of these people, as (start, end, label): nobody in two places.
+
+    The times are the sessions' current ones (a post of another batch computed again from its sessions), not
+    the copy its run kept when it was solved: an approved change (R-CQ-8) that moved that batch frees the
+    people at the old time and ties them up at the new one."""
     busy: dict[int, list] = defaultdict(list)
-    rows = (DispatchAssignment.objects.filter(staff_id__in=staff_ids, status__in=LIVE_ASSIGNMENT,
-                                              run__status__in=LIVE_RUN)
-            .exclude(run__plan=plan).values_list("staff_id", "run_id", "run__posts", "post_id", "post_label"))
-    intervals_of: dict[tuple[int, str], list] = {}
-    for staff_id, run_id, posts, post_id, label in rows:
-        if (run_id, post_id) not in intervals_of:
-            for post in posts:  # every post of the run, once per run
-                intervals_of[(run_id, post["id"])] = [(datetime.fromisoformat(s), datetime.fromisoformat(e))
-                                                      for s, e in post.get("intervals", [])]
-        for start, end in intervals_of.get((run_id, post_id), []):
+    rows = list(DispatchAssignment.objects.filter(staff_id__in=staff_ids, status__in=LIVE_ASSIGNMENT,
+                                                  run__status__in=LIVE_RUN)
+                .exclude(run__plan=plan)
+                .values_list("staff_id", "run_id", "run__plan_id", "post_id", "post_label", "session_id"))
+    if not rows:
+        return busy
+    profile = policy_active()
+    arrival = timedelta(minutes=profile.assessor_arrival_minutes_before)
+    current: dict[int, dict[str, PostSpec]] = {}
+    for other in Plan.objects.filter(pk__in={row[2] for row in rows}).select_related("institution",
+                                                                                    "reviewing_center"):
+        current[other.pk] = {post.id: post for post in _posts(other, profile)[0]}
+    sessions = {s.pk: s for s in Session.objects.filter(pk__in={row[5] for row in rows if row[5]})}
+    stored: dict[int, dict[str, list]] = {}
+    for staff_id, run_id, plan_id, post_id, label, session_id in rows:
+        post = current.get(plan_id, {}).get(post_id)
+        if post is not None:
+            spans, label = list(post.intervals), post.label
+        elif session_id in sessions:  # the post is gone (seats rearranged): its session still says when
+            session = sessions[session_id]
+            spans = [(_dt(session.date, session.start) - arrival, _dt(session.date, session.end))]
+        else:  # nothing left to compute it from: what the run kept
+            if run_id not in stored:
+                run_posts = DispatchRun.objects.filter(pk=run_id).values_list("posts", flat=True).first() or []
+                stored[run_id] = {p["id"]: [(datetime.fromisoformat(a), datetime.fromisoformat(b))
+                                            for a, b in p.get("intervals", [])] for p in run_posts}
+            spans = stored[run_id].get(post_id, [])
+        for start, end in spans:
             busy[staff_id].append((start, end, label))
     return busy
 
@@ -305,22 +339,25 @@ def overlaps(intervals, start: datetime, end: datetime) -> bool:
 
 def dispatch_input_load(plan: Plan) -> DispatchInput:
     profile = policy_active()
-    posts, places, caps, unseated = _posts(plan, profile)
+    post_sessions: dict[str, frozenset[int]] = {}
+    posts, places, caps, unseated = _posts(plan, profile, post_sessions)
     members = staff_pool(plan)
     ids = [m.pk for m in members]
     trained, related = _trained_and_related(ids)
     recent = _recent_institutions(plan, ids)
     staff = [staff_spec(m, trained=frozenset(trained[m.pk]), related=frozenset(related[m.pk]),
                         recent=frozenset(recent[m.pk])) for m in members]
-    forbidden = set()
+    # Busy in another batch at the same time: kept out under R-FJ-8 (a shortage counts them as busy, not as
+    # having declined).
+    forbidden: dict[tuple[str, int], str] = {}
     busy = busy_elsewhere(plan, ids)
     for staff_id, spans in busy.items():
         taken = [(s, e) for s, e, _label in spans]
         for post in posts:
             if any(overlaps(taken, s, e) for s, e in post.intervals):
-                forbidden.add((post.id, staff_id))
+                forbidden[(post.id, staff_id)] = RULE_OVERLAP
     return DispatchInput(posts=posts, staff=staff, site_caps=caps, forbidden=forbidden, post_places=places,
-                         unseated_sessions=unseated)
+                         unseated_sessions=unseated, post_sessions=post_sessions)
 
 
 def post_as_json(post: PostSpec) -> dict:

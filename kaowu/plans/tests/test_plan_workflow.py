@@ -175,13 +175,13 @@ def test_r_cq_8_a_time_change_applies_only_when_the_center_approves(catalogue, i
     session = plan.sessions.get()
     change = services.plan_change_request(
         plan=plan, by=institution_clerk, reason="考场检修",
-        sessions=[{"id": session.pk, "date": "2024-11-20", "start": "14:00", "end": "15:30"}],
+        sessions=[{"id": session.pk, "date": "2024-11-20", "start": "14:00", "end": "15:30"}], today=date(2024, 11, 1),
     )
     session.refresh_from_db()
     assert session.date == date(2024, 11, 18), "the plan keeps its old values until approval"
     with pytest.raises(PermissionRefused):
-        services.plan_change_approve(change=change, by=institution_clerk)
-    services.plan_change_approve(change=change, by=chengdu_reviewer)
+        services.plan_change_approve(change=change, by=institution_clerk, today=date(2024, 11, 1))
+    services.plan_change_approve(change=change, by=chengdu_reviewer, today=date(2024, 11, 1))
     session.refresh_from_db()
     assert (session.date, session.start) == (date(2024, 11, 20), time(14))
     event = AuditEvent.objects.get(action="plan.change_approved")
@@ -193,13 +193,13 @@ def test_r_cq_8_a_rejected_change_leaves_the_plan_as_it_was(catalogue, instituti
     session = plan.sessions.get()
     change = services.plan_change_request(
         plan=plan, by=institution_clerk, reason="改期",
-        sessions=[{"id": session.pk, "date": "2024-11-25", "start": "09:00", "end": "10:30"}],
+        sessions=[{"id": session.pk, "date": "2024-11-25", "start": "09:00", "end": "10:30"}], today=date(2024, 11, 1),
     )
     services.plan_change_reject(change=change, by=chengdu_reviewer, reason="已公告，不宜改期")
     session.refresh_from_db()
     assert session.date == date(2024, 11, 18)
     with pytest.raises(ValidationError):
-        services.plan_change_approve(change=change, by=chengdu_reviewer)
+        services.plan_change_approve(change=change, by=chengdu_reviewer, today=date(2024, 11, 1))
 
 
 def test_r_sc24_13_with_the_loaded_2024_calendar_a_daily_plan_outside_it_is_refused(catalogue, institution_clerk,
@@ -232,9 +232,9 @@ def test_an_approved_change_request_cannot_be_rejected_afterwards(catalogue, ins
     session = plan.sessions.get()
     change = services.plan_change_request(
         plan=plan, by=institution_clerk, reason="考场检修",
-        sessions=[{"id": session.pk, "date": "2024-11-20", "start": "14:00", "end": "15:30"}],
+        sessions=[{"id": session.pk, "date": "2024-11-20", "start": "14:00", "end": "15:30"}], today=date(2024, 11, 1),
     )
-    services.plan_change_approve(change=change, by=chengdu_reviewer)
+    services.plan_change_approve(change=change, by=chengdu_reviewer, today=date(2024, 11, 1))
     with pytest.raises(ValidationError) as refused:
         services.plan_change_request_transition(change=change, to=change.Status.REJECTED, by=chengdu_reviewer,
                                                 reason="改主意了")

@@ -38,6 +38,21 @@ def _post_title(assignment: DispatchAssignment) -> str:
     return " ".join(parts)
 
 
+def _status(assignment: DispatchAssignment) -> str:
+    if assignment.notice and assignment.status == DispatchAssignment.Status.PROPOSED:
+        return "需重新确认"
+    return assignment.get_status_display()
+
+
+def _moved_note(assignments: Sequence[DispatchAssignment]) -> list:
+    """The posts an approved change moved (R-CQ-8): the table shows the new time; this says what it was."""
+    moved = [a for a in assignments if a.notice]
+    if not moved:
+        return []
+    lines = "；".join(f"{_post_title(a)}：{a.notice}" for a in moved)
+    return [para("时间变更", "heading"), para(lines)]
+
+
 def _place(assignment: DispatchAssignment) -> str:
     site = assignment.site
     parts = [site.name if site else "", assignment.room.name if assignment.room_id else ""]
@@ -51,7 +66,7 @@ def dispatch_letter_person_pdf(run: DispatchRun, person: StaffMember,
     profile = policy_active()
     posts = {p["id"]: p for p in run.posts}
     cards = "、".join(f"{c.number}（至{c.valid_until:%Y-%m-%d}）" for c in person.cards.all()) or "—"
-    rows = [[i, _time(a, posts), _place(a), _post_title(a), _role(a), a.get_status_display()]
+    rows = [[i, _time(a, posts), _place(a), _post_title(a), _role(a), _status(a)]
             for i, a in enumerate(assignments, start=1)]
     widths = [10 * mm, 36 * mm, 36 * mm, 0, 22 * mm, 18 * mm]
     widths[3] = TEXT_WIDTH - sum(widths)
@@ -70,6 +85,7 @@ def dispatch_letter_person_pdf(run: DispatchRun, person: StaffMember,
         para("派遣安排", "heading"),
         grid_table(["序号", "时间（含提前到场）", "考点/考场", "岗位", "角色", "状态"], rows, widths=widths,
                    align=["center", "center", "left", "left", "center", "center"]),
+        *_moved_note(assignments),
         para("须知", "heading"),
         para(f"1. 请于开考前{profile.assessor_arrival_minutes_before}分钟到达考场（R-FJ-19、R-SC21-7），"
              "佩戴有效证件上岗（R-FJ-8）。"),
@@ -92,7 +108,7 @@ def dispatch_letter_site_pdf(run: DispatchRun, site: Site | None, assignments: S
     posts = {p["id"]: p for p in run.posts}
     rows = [[i, _time(a, posts), a.room.name if a.room_id else "—",
              _post_title(a).removesuffix(a.room.name if a.room_id else "").strip(), _role(a), a.staff.name,
-             a.staff.employer_name or "—", a.get_status_display()]
+             a.staff.employer_name or "—", _status(a)]
             for i, a in enumerate(assignments, start=1)]
     widths = [8 * mm, 34 * mm, 18 * mm, 0, 16 * mm, 18 * mm, 22 * mm, 14 * mm]
     widths[3] = TEXT_WIDTH - sum(widths)

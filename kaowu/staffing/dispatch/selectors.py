@@ -67,8 +67,13 @@ def dispatch_board(run: DispatchRun) -> dict:
     for a in assignments:
         counts[a.status] += 1
     sites = sorted({(a.site_id, a.site.name) for a in assignments if a.site_id})
+    live = [a for a in assignments if a.status in LIVE_ASSIGNMENT]
     return {"posts": posts, "counts": dict(counts), "sites": sites,
-            "inactive": [a for a in assignments if a.status not in LIVE_ASSIGNMENT]}
+            "inactive": [a for a in assignments if a.status not in LIVE_ASSIGNMENT],
+            # Who has not confirmed (again, after a change of time: R-CQ-8) and whose new time conflicts.
+            "unconfirmed": [a for a in live if a.status == DispatchAssignment.Status.PROPOSED],
+            "reconfirm": [a for a in live if a.notice and a.status == DispatchAssignment.Status.PROPOSED],
+            "conflicts": [a for a in live if a.conflict]}
 
 
 def dispatch_assignment_get_for_user(*, user: User, assignment_id: int) -> DispatchAssignment:
@@ -112,6 +117,27 @@ def assignments_of(user: User) -> QuerySet[DispatchAssignment]:
     return (DispatchAssignment.objects.filter(staff=member, run__status=DispatchRun.Status.PUBLISHED)
             .exclude(status=DispatchAssignment.Status.WITHDRAWN)
             .select_related("run__plan__institution", "site", "room").order_by("date", "post_id"))
+
+
+def chief_teams(rows: list[DispatchAssignment]) -> dict[int, dict]:
+    """For the chief examiner among `rows` (the user's own assignments): each batch they lead, with its
+    people and who has not confirmed (or not confirmed again after a change of time, R-CQ-8). Keyed by the
+    chief's assignment. Nobody else sees a batch's team here."""
+    chief = {a.run_id: a for a in rows if a.role == DispatchAssignment.Role.CHIEF and a.status in LIVE_ASSIGNMENT}
+    teams: dict[int, dict] = {}
+    if not chief:
+        return teams
+    people = (DispatchAssignment.objects.filter(run_id__in=chief, status__in=LIVE_ASSIGNMENT)
+              .select_related("staff", "site", "room").order_by("run_id", "date", "post_id", "-leader", "pk"))
+    by_run: dict[int, list] = defaultdict(list)
+    for a in people:
+        by_run[a.run_id].append(a)
+    for run_id, mine in chief.items():
+        team = by_run.get(run_id, [])
+        teams[mine.pk] = {"people": team,
+                          "unconfirmed": [a for a in team if a.status == DispatchAssignment.Status.PROPOSED],
+                          "conflicts": [a for a in team if a.conflict]}
+    return teams
 
 
 def assignment_get_own(*, user: User, assignment_id: int) -> DispatchAssignment:

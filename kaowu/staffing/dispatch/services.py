@@ -6,6 +6,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,6 +23,8 @@ from kaowu.staffing.audit import StaffingAction
 from kaowu.staffing.models import DispatchAssignment, DispatchRun, StaffMember
 from kaowu.staffing.needs import (
     LIVE_ASSIGNMENT,
+    LIVE_RUN,
+    DispatchInput,
     busy_elsewhere,
     dispatch_input_load,
     overlaps,
@@ -29,6 +32,7 @@ from kaowu.staffing.needs import (
     post_as_json,
 )
 from kaowu.staffing.solver import DispatchInputError, Placement, dispatch_solve, dispatch_violations
+from kaowu.staffing.solver.eligibility import RULE_DECLINED
 
 Status = DispatchRun.Status
 AStatus = DispatchAssignment.Status
@@ -108,13 +112,15 @@ def dispatch_run_transition(*, run: DispatchRun, to: str, by: User, reason: str 
 
 # A person confirms or declines what they were sent to; the center withdraws an assignment when it puts
 # someone else in the place or publishes another dispatch. Declined and withdrawn are final.
+# An approved plan change that moves a confirmed person's post asks them to confirm again (R-CQ-8).
 DISPATCH_ASSIGNMENT_TRANSITIONS: dict[str, frozenset[str]] = {
     AStatus.PROPOSED: frozenset({AStatus.CONFIRMED, AStatus.DECLINED, AStatus.WITHDRAWN}),
-    AStatus.CONFIRMED: frozenset({AStatus.DECLINED, AStatus.WITHDRAWN}),
+    AStatus.CONFIRMED: frozenset({AStatus.DECLINED, AStatus.WITHDRAWN, AStatus.PROPOSED}),
     AStatus.DECLINED: frozenset(),
     AStatus.WITHDRAWN: frozenset(),
 }
 DISPATCH_ASSIGNMENT_ACTIONS = {
+    AStatus.PROPOSED: StaffingAction.ASSIGNMENT_RECONFIRM,
     AStatus.CONFIRMED: StaffingAction.ASSIGNMENT_CONFIRM,
     AStatus.DECLINED: StaffingAction.ASSIGNMENT_DECLINE,
     AStatus.WITHDRAWN: StaffingAction.ASSIGNMENT_WITHDRAW,
@@ -128,16 +134,20 @@ def _assignment_move(assignment: DispatchAssignment, *, to: str, reason: str, no
     assignment.status = to
     if to == AStatus.WITHDRAWN:
         return ["status", "updated_at"]
+    if to == AStatus.PROPOSED:  # asked again: the earlier confirmation no longer holds
+        assignment.decided_at = None
+        return ["status", "decided_at", "updated_at"]
     assignment.decided_at = now
     if to == AStatus.DECLINED:
         assignment.decline_reason = reason
         return ["status", "decided_at", "decline_reason", "updated_at"]
-    return ["status", "decided_at", "updated_at"]
+    assignment.notice = ""  # confirmed at the new time
+    return ["status", "decided_at", "notice", "updated_at"]
 
 
 def _assignment_after(assignment: DispatchAssignment, to: str, reason: str) -> dict:
     after = {"post": assignment.post_id}
-    if to == AStatus.DECLINED:
+    if to in (AStatus.DECLINED, AStatus.PROPOSED):
         after["reason"] = reason
     elif to == AStatus.WITHDRAWN:
         after |= {"staff": assignment.staff_id, **({"reason": reason} if reason else {})}
@@ -234,7 +244,10 @@ def _violations(run: DispatchRun, placements: list[Placement], *, changed_staff_
     """Every hard rule on the run's placements after an edit, plus other batches' assignments of the people
     the edit brings in (nobody in two places, R-FJ-8)."""
     data = dispatch_input_load(run.plan)
-    found = [v for v in dispatch_violations(data.posts, data.staff, placements, site_caps=data.site_caps)
+    # partial: a place still open elsewhere (a move opened one, a refill is pending) is no reason to refuse
+    # this edit, which keeps every post's count as it was.
+    found = [v for v in dispatch_violations(data.posts, data.staff, placements, site_caps=data.site_caps,
+                                            partial=True)
              if v.staff_id is None or v.staff_id in changed_staff_ids]
     posts = {p.id: p for p in data.posts}
     busy = busy_elsewhere(run.plan, list(changed_staff_ids))
@@ -283,7 +296,20 @@ def assignment_replace(*, assignment: DispatchAssignment, staff: StaffMember, by
         room_id=assignment.room_id, site_id=assignment.site_id, manual=True)
     audit_record(action=StaffingAction.ASSIGNMENT_REPLACE, actor=by, target=new, organisation=run.center,
                  before=before, after={"staff": staff.pk, "name": staff.name, "post": assignment.post_id})
+    _refill_after_commit(run, by)
     return new
+
+
+def _refill_after_commit(run: DispatchRun, by: User | None) -> None:
+    """A published run with places open (a move opened one; a refill failed on a conflict the center has
+    just resolved by hand) is filled again once the current change commits."""
+    if run.status != Status.PUBLISHED:
+        return
+    held = defaultdict(int)
+    for post_id in _live(run).values_list("post_id", flat=True):
+        held[post_id] += 1
+    if any(held[post["id"]] < post["count"] for post in run.posts):
+        transaction.on_commit(lambda: dispatch_refill(run=run, by=by))
 
 
 @transaction.atomic
@@ -340,7 +366,7 @@ def dispatch_refill(*, run: DispatchRun, by: User | None) -> list[DispatchAssign
     data = dispatch_input_load(run.plan)
     live = list(_live(run))
     declined = run.assignments.filter(status=AStatus.DECLINED).values_list("post_id", "staff_id")
-    forbidden = set(data.forbidden) | set(declined)
+    forbidden = {**data.forbidden, **dict.fromkeys(declined, RULE_DECLINED)}
     fixed = placements_of(live)
     held = defaultdict(int)
     for placement in fixed:
@@ -372,8 +398,8 @@ def dispatch_refill(*, run: DispatchRun, by: User | None) -> list[DispatchAssign
         new = [p for p in result.placements if (p.post_id, p.staff_id) not in fixed_keys]
         # A declined leader's group gets its leader among the new people (the solver chose which).
         created = _assignments_create(run, data.post_places, [replace(p) for p in new])
-        run.shortages = []
-        run.save(update_fields=["shortages", "updated_at"])
+        run.shortages, run.error = [], ""
+        run.save(update_fields=["shortages", "error", "updated_at"])
         audit_record(action=StaffingAction.REFILL, actor=by, target=run, organisation=run.center,
                      after={"new": [(p.post_id, p.staff_id) for p in new]})
         return created
@@ -383,3 +409,121 @@ def dispatch_letter_record(*, run: DispatchRun, by: User, letter: str, rows: int
     """Who downloaded which dispatch letter (they name the people and where they go)."""
     audit_record(action=StaffingAction.LETTER_DOWNLOAD, actor=by, target=run, organisation_id=run.center_id,
                  after={"letter": letter, "rows": rows})
+
+
+# --- a session moved (R-CQ-8) -------------------------------------------------------------------------
+
+RECONFIRM_NOTICE = "考试时间已变更，请重新确认"
+
+
+def _when(post: dict | None) -> str:
+    spans = []
+    for start, end in (post or {}).get("intervals") or []:
+        start, end = datetime.fromisoformat(start), datetime.fromisoformat(end)
+        spans.append(f"{start:%m-%d %H:%M}–{end:%H:%M}")
+    return "；".join(spans)
+
+
+def _post_after_move(assignment: DispatchAssignment, data: DispatchInput, moves: list[dict]) -> str | None:
+    """The post an assignment holds now that sessions moved, or None when its post is gone.
+
+    A room's team follows its session (the post of the same room that staffs it); a site's supervisor for a
+    day whose sessions all left follows them to their new day; the chief stays the batch's chief."""
+    if assignment.post_id.startswith("room:"):
+        return next((pid for pid, sessions in data.post_sessions.items()
+                     if pid.startswith("room:") and data.post_places[pid][1] == assignment.room_id
+                     and assignment.session_id in sessions), None)
+    posts = data.post_sessions
+    if assignment.post_id in posts:
+        return assignment.post_id
+    if assignment.post_id.startswith("site:"):
+        _kind, site_id, day = assignment.post_id.split(":")
+        for move in moves:
+            if move["before"]["date"].replace("-", "") == day:
+                candidate = f"site:{site_id}:{move['after']['date'].replace('-', '')}"
+                if candidate in posts:
+                    return candidate
+    return None
+
+
+def _move_conflicts(run: DispatchRun, data: DispatchInput, moved: list[DispatchAssignment]) -> dict[int, list[str]]:
+    """What the new times break for the people who moved, by person: the checks a dispatch makes (cards on
+    the new day, 考培分离, 回避, declared days off, two posts at once in this batch) and their other batches'
+    assignments at the new time (R-FJ-8)."""
+    staff_ids = {a.staff_id for a in moved}
+    known = {person.id for person in data.staff}
+    problems: dict[int, list[str]] = defaultdict(list)
+    for a in moved:
+        if a.staff_id not in known:
+            problems[a.staff_id].append(f"{a.staff.name} 已不在本计划可派遣的人员库中")
+    placements = [p for p in placements_of(_live(run)) if p.staff_id in known and p.post_id in data.post_places]
+    for violation in dispatch_violations(data.posts, data.staff, placements, site_caps=data.site_caps, partial=True):
+        if violation.staff_id in staff_ids:
+            problems[violation.staff_id].append(violation.message)
+    posts = {post.id: post for post in data.posts}
+    busy = busy_elsewhere(run.plan, sorted(staff_ids))
+    for a in moved:
+        post = posts.get(a.post_id)
+        for start, end, label in busy.get(a.staff_id, []):
+            if post and overlaps(post.intervals, start, end):
+                problems[a.staff_id].append(f"{a.staff.name} 同一时间已派往其他批次：{label}（R-FJ-8）")
+    return {staff_id: list(dict.fromkeys(messages)) for staff_id, messages in problems.items()}
+
+
+def dispatch_follow_session_moves(*, plan: Plan, moves: list[dict], by: User | None) -> list[DispatchAssignment]:
+    """Carry a plan's dispatch along with sessions an approved change moved (R-CQ-8), inside that change's
+    transaction (its service checked the center's right to approve).
+
+    Each live run keeps the posts computed again from the sessions' current times; every assignment whose
+    post moved takes the new post, day and label (what 我的派遣 and the letters show), a visible notice, and
+    what the new time breaks for that person (`conflict`, for the center and the chief examiner). People who
+    had confirmed a published dispatch are asked again (confirmed → proposed, audited). An assignment whose
+    post no longer exists is withdrawn. Places the move opened (a supervisor for a new day) are filled after
+    the commit, keeping everyone else (`dispatch_refill`). Returns the assignments that moved."""
+    runs = list(DispatchRun.objects.select_for_update().filter(plan=plan, status__in=LIVE_RUN).order_by("pk"))
+    if not runs:
+        return []
+    data = dispatch_input_load(plan)
+    new_posts = {post.id: post_as_json(post) for post in data.posts}
+    everyone_moved = []
+    for run in runs:
+        old_posts = {post["id"]: post for post in run.posts}
+        run.posts = list(new_posts.values())
+        run.save(update_fields=["posts", "updated_at"])
+        moved: list[tuple[DispatchAssignment, str, str]] = []
+        for a in (run.assignments.select_for_update(of=("self",)).filter(status__in=LIVE_ASSIGNMENT)
+                  .select_related("staff").order_by("pk")):
+            a.run = run
+            post_id = _post_after_move(a, data, moves)
+            if post_id is None:
+                dispatch_assignment_transition(assignment=a, to=AStatus.WITHDRAWN, by=by,
+                                               reason="场次变更后不再需要该岗位")
+                continue
+            old, new = old_posts.get(a.post_id), new_posts[post_id]
+            if post_id == a.post_id and old is not None and _when(old) == _when(new):
+                continue
+            before_post = a.post_id
+            a.post_id, a.post_label, a.date = post_id, new["label"][:200], date.fromisoformat(new["day"])
+            a.session_id, a.room_id, a.site_id = data.post_places[post_id]
+            a.notice = f"{RECONFIRM_NOTICE}（到岗时间原为 {_when(old) or a.date}，现为 {_when(new)}）"[:200]
+            a.save(update_fields=["post_id", "post_label", "date", "session_id", "room_id", "site_id", "notice",
+                                  "updated_at"])
+            moved.append((a, before_post, _when(old)))
+        conflicts = _move_conflicts(run, data, [a for a, _p, _w in moved]) if moved else {}
+        for a, before_post, was in moved:
+            a.conflict = "；".join(conflicts.get(a.staff_id, []))[:500]
+            a.save(update_fields=["conflict", "updated_at"])
+            audit_record(action=StaffingAction.ASSIGNMENT_MOVE, actor=by, target=a, organisation_id=run.center_id,
+                         before={"post": before_post, "time": was},
+                         after={"post": a.post_id, "time": _when(new_posts[a.post_id]),
+                                **({"conflict": a.conflict} if a.conflict else {})})
+            if a.status == AStatus.CONFIRMED:
+                dispatch_assignment_transition(assignment=a, to=AStatus.PROPOSED, by=by, reason=RECONFIRM_NOTICE)
+            everyone_moved.append(a)
+        _refill_after_commit(run, by)
+    return everyone_moved
+
+
+def on_sessions_moved(sender, *, plan: Plan, moves: list[dict], by: User | None, **kwargs) -> None:
+    """Receiver of `kaowu.plans.signals.sessions_moved` (connected in StaffingConfig.ready)."""
+    dispatch_follow_session_moves(plan=plan, moves=moves, by=by)

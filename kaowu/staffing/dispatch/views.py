@@ -126,6 +126,9 @@ def letter_site(request, run_id: int, site_id: int):
 @role_required(*EXAM_STAFF_ROLES, *INSTITUTION_STAFF_ROLES)
 def my_assignments(request):
     rows = list(selectors.assignments_of(request.user))
+    teams = selectors.chief_teams(rows)
+    for a in rows:
+        a.team = teams.get(a.pk)
     return render(request, "staffing/dispatch/mine.html", {"rows": rows})
 
 

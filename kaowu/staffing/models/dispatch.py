@@ -87,6 +87,10 @@ class DispatchAssignment(BaseModel):
     manual = models.BooleanField("人工调整", default=False)
     decided_at = models.DateTimeField("确认/谢绝时间", null=True, blank=True)
     decline_reason = models.CharField("谢绝原因", max_length=200, blank=True)
+    # Set when an approved plan change moved the post (R-CQ-8): the person is asked to confirm again, and
+    # what the new time breaks for them (another assignment, a day off, 回避) is kept for the center.
+    notice = models.CharField("变更提示", max_length=200, blank=True)
+    conflict = models.CharField("新时间冲突", max_length=500, blank=True)
 
     class Meta:
         verbose_name = "派遣安排"

@@ -4,7 +4,7 @@ Everything here looks at one post and one person (plus the batch's candidates fo
 that need the whole dispatch (overlaps, counts, leaders, site caps) are in validate.py.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
 
 from kaowu.staffing.solver.model import (
@@ -26,7 +26,9 @@ from kaowu.staffing.solver.model import (
 # is not registered by one of the organisations allowed to fill it (PostSpec.staff_organisation_ids).
 RULE_ROLE = "role"
 RULE_ORGANISATION = "organisation"
-# The (post, person) pair is in `forbidden`: the person declined this post.
+# The (post, person) pair is in `forbidden`: the person declined this post. `forbidden` may also map a
+# pair to the rule that keeps the person out (R-FJ-8 for someone busy in another batch at that time), so a
+# shortage counts each person under the real reason.
 RULE_DECLINED = "declined"
 
 # The order in which a person's exclusion is attributed (the first rule that excludes them counts, so a
@@ -53,6 +55,14 @@ DEFAULT_WEIGHTS = Weights()  # frozen: safe to share as a default argument
 
 # Roles whose people must recuse themselves from relatives and from the candidates' employers (R-FJ-19).
 RECUSAL_ROLES = frozenset({"assessor", "supervisor"})
+
+
+def forbidden_reasons(forbidden: Collection[tuple[str, int]] | Mapping[tuple[str, int], str]
+                      ) -> dict[tuple[str, int], str]:
+    """`forbidden` as {(post_id, staff_id): rule id}: a plain collection of pairs means declined."""
+    if isinstance(forbidden, Mapping):
+        return {pair: rule or RULE_DECLINED for pair, rule in forbidden.items()}
+    return dict.fromkeys(forbidden, RULE_DECLINED)
 
 
 def rule_text(rule_id: str) -> str:
@@ -152,6 +162,8 @@ def exclusion_message(rule_id: str, post: PostSpec, person: StaffSpec) -> str:
         return f"{name} {post.day:%Y-%m-%d} 不能出勤，不能担任 {where} 的{role}"
     if rule_id == RULE_DECLINED:
         return f"{name} 已谢绝 {where} 的{role}岗位"
+    if rule_id == RULE_OVERLAP:
+        return f"{name} 同一时间已有其他安排，不能担任 {where} 的{role}（{RULE_OVERLAP}）"
     return f"{name} 不能担任 {where} 的{role}（{rule_id}）"
 
 

@@ -32,7 +32,9 @@ def dispatch_solve(posts: Sequence[PostSpec], staff: Sequence[StaffSpec], *, sit
     """Fill every post with exactly `count` people, keeping every hard rule, at the least weighted cost.
 
     `fixed` placements stay as given (and are part of the result: `placements` is the whole dispatch);
-    `forbidden` (post_id, staff_id) pairs are never used (pairs naming unknown ids are ignored). The time
+    `forbidden` (post_id, staff_id) pairs are never used (pairs naming unknown ids are ignored); a pair is
+    one the person declined, unless `forbidden` maps it to the rule that keeps them out (R-FJ-8: busy in
+    another batch), which a shortage then counts them under. The time
     limit covers the whole call. Raises DispatchInputError for malformed input, including fixed placements
     that break a hard rule. See README.md for the rules, the objective and the status values."""
     began = time.perf_counter()

@@ -9,8 +9,8 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Sequence
 
 from kaowu.staffing.solver.eligibility import (
-    RULE_DECLINED,
     batch_candidates,
+    forbidden_reasons,
     placement_cost,
     staff_exclusion,
 )
@@ -40,7 +40,8 @@ class Prepared:
         self.post_index = {post.id: n for n, post in enumerate(self.posts)}
         self.person_index = {person.id: n for n, person in enumerate(self.people)}
         self.batch = batch_candidates(self.posts)
-        self.forbidden = {(self.post_index[pid], self.person_index[sid]) for pid, sid in forbidden
+        self.forbidden = {(self.post_index[pid], self.person_index[sid]): rule
+                          for (pid, sid), rule in forbidden_reasons(forbidden).items()
                           if pid in self.post_index and sid in self.person_index}
         self.fixed = list(fixed)
         self.fixed_posts_of: list[list[int]] = [[] for _ in self.people]
@@ -102,7 +103,7 @@ class Prepared:
         if rule is not None:
             return rule
         if (p, s) in self.forbidden:
-            return RULE_DECLINED
+            return self.forbidden[p, s]
         if any(posts_overlap(post, self.posts[q]) for q in self.fixed_posts_of[s]):
             return RULE_OVERLAP
         if self.room_left[s] <= 0:

@@ -5,9 +5,9 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Sequence
 
 from kaowu.staffing.solver.eligibility import (
-    RULE_DECLINED,
     batch_candidates,
     exclusion_message,
+    forbidden_reasons,
     staff_exclusion,
 )
 from kaowu.staffing.solver.model import (
@@ -136,7 +136,7 @@ def dispatch_violations(posts: Sequence[PostSpec], staff: Sequence[StaffSpec], p
     if unknown:
         raise DispatchInputError([f"安排引用了不存在的{what}" for what in dict.fromkeys(unknown)])
     batch = batch_candidates(posts)
-    forbidden = set(forbidden)
+    forbidden = forbidden_reasons(forbidden)
     violations: list[Violation] = []
     by_post: dict[str, list[Placement]] = defaultdict(list)
     by_person: dict[int, list[Placement]] = defaultdict(list)
@@ -145,8 +145,8 @@ def dispatch_violations(posts: Sequence[PostSpec], staff: Sequence[StaffSpec], p
         by_post[post.id].append(placement)
         by_person[person.id].append(placement)
         rule = staff_exclusion(post, person, batch_candidate_ids=batch[post.plan_id])
-        if rule is None and (post.id, person.id) in forbidden:
-            rule = RULE_DECLINED
+        if rule is None:
+            rule = forbidden.get((post.id, person.id))
         if rule is not None:
             violations.append(Violation(rule, post.id, person.id, exclusion_message(rule, post, person)))
 

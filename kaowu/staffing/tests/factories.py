@@ -79,6 +79,8 @@ class World:
     center: object
     institution: object
     infant: Occupation
+    run: object = None
+    mine: object = None
     assessors: list = field(default_factory=list)
     supervisors: list = field(default_factory=list)
     chiefs: list = field(default_factory=list)
@@ -107,3 +109,42 @@ def world_build(institution_clerk, *, assessors: int = 5, assessor_user=None) ->
     for n in range(6):
         world.invigilators.append(staff_add(institution, f"监考员{n + 1:02d}", is_invigilator=True))
     return world
+
+
+def confirmed_world_build(institution_clerk, reviewer, assessor, chief_user) -> World:
+    """world_build's batch dispatched and published, everyone confirmed: `assessor` (a login) in the practical
+    room's group, `chief_user` the login of its only chief examiner. Sets `run` and `mine` (the assessor's
+    assignment)."""
+    from kaowu.staffing.dispatch import services
+    from kaowu.staffing.models import DispatchAssignment
+
+    live = (DispatchAssignment.Status.PROPOSED, DispatchAssignment.Status.CONFIRMED)
+    world = world_build(institution_clerk, assessor_user=assessor)
+    chief, spare = world.chiefs
+    chief.user = chief_user
+    chief.save()
+    spare.is_active = False
+    spare.save()
+    run = services.dispatch_generate(plan=world.plan, by=reviewer, time_limit=10)
+    people = list(run.assignments.filter(status__in=live).select_related("staff"))
+    mine = next((a for a in people if a.staff.user_id == assessor.pk), None)
+    if mine is None:
+        group_member = next(a for a in people if a.role == "assessor")
+        mine = services.assignment_replace(assignment=group_member, staff=world.assessors[0], by=reviewer)
+    services.dispatch_publish(run=run, by=reviewer)
+    services.assignment_confirm(assignment=mine, by=assessor)
+    run.assignments.filter(status=DispatchAssignment.Status.PROPOSED).update(
+        status=DispatchAssignment.Status.CONFIRMED)  # the others, at once
+    world.run, world.mine = run, mine
+    return world
+
+
+def practical_move(world: World, clerk, reviewer, *, day: date, start: str, end: str, today: date):
+    """Move the batch's practical session by an approved plan change (R-CQ-8)."""
+    from kaowu.plans import services as plan_services
+
+    session = world.exam.sessions["infant_practical"]
+    change = plan_services.plan_change_request(
+        plan=world.plan, by=clerk, reason="实操室停电检修", today=today,
+        sessions=[{"id": session.pk, "date": day.isoformat(), "start": start, "end": end}])
+    return plan_services.plan_change_approve(change=change, by=reviewer, today=today)
