@@ -13,7 +13,7 @@ from kaowu.core.errors import PermissionRefused
 from kaowu.core.models import AuditEvent
 from kaowu.registration import services
 from kaowu.registration.models import Application, Payment, Refund
-from kaowu.registration.tests.factories import paid_application, withdrawn_after_payment
+from kaowu.registration.tests.factories import bearer, paid_application, withdrawn_after_payment
 
 pytestmark = pytest.mark.django_db
 Status = Application.Status
@@ -100,5 +100,108 @@ def test_only_the_institutions_staff_confirm_a_refund(request, institution_clerk
     refund = Refund.objects.get()
     with pytest.raises(PermissionRefused):
         services.refund_confirm(refund=refund, by=request.getfixturevalue(outsider), method="cash")
+    refund.refresh_from_db()
+    assert refund.confirmed_at is None
+
+
+# --- the pages -------------------------------------------------------------------------------------
+
+def test_the_clerk_finds_the_refund_and_confirms_it_on_its_page(login, institution_clerk, chengdu_reviewer,
+                                                                infant_care_item):
+    application = withdrawn_after_payment(institution_clerk, chengdu_reviewer, infant_care_item)
+    refund = Refund.objects.get()
+    clerk = login(institution_clerk)
+    listed = clerk.get("/registration/applications/").content.decode()
+    assert 'id="refunds-button"' in listed and "退费确认" in listed
+    waiting = clerk.get("/registration/refunds/").content.decode()
+    assert "张三" in waiting and "待确认" in waiting and f"/registration/refunds/{refund.pk}/" in waiting
+    detail = clerk.get(f"/registration/applications/{application.pk}/").content.decode()
+    assert "退费待确认" in detail and 'id="refund-confirm-link"' in detail
+    form = clerk.get(f"/registration/refunds/{refund.pk}/").content.decode()
+    assert f'value="{refund.payment.amount}"' in form, "the amount defaults to what was paid"
+
+    too_much = clerk.post(f"/registration/refunds/{refund.pk}/", {
+        "method": "transfer", "amount": str(refund.payment.amount + 1), "refunded_on": timezone.localdate()})
+    assert too_much.status_code == 400 and "退费金额不能超过实缴金额" in too_much.content.decode()
+    done = clerk.post(f"/registration/refunds/{refund.pk}/", {
+        "method": "transfer", "amount": str(refund.payment.amount), "refunded_on": timezone.localdate(),
+        "note": "工行流水 20261203001"}, follow=True).content.decode()
+    assert "已确认退费" in done and "没有待确认的退费" in done
+    refund.refresh_from_db()
+    assert refund.method == "transfer" and refund.note == "工行流水 20261203001"
+    application.refresh_from_db()
+    assert application.status == Status.REFUNDED
+    confirmed = clerk.get("/registration/refunds/?state=confirmed").content.decode()
+    assert "已退费" in confirmed and "转账" in confirmed
+    shown = clerk.get(f"/registration/refunds/{refund.pk}/").content.decode()
+    assert 'id="refund-confirmed"' in shown and 'id="refund-confirm-form"' not in shown
+
+
+@pytest.mark.parametrize("outsider", ["other_institution_clerk", "chengdu_reviewer", "mianyang_reviewer",
+                                      "candidate"])
+def test_outsiders_cannot_see_or_confirm_a_refund(request, login, institution_clerk, chengdu_reviewer,
+                                                  infant_care_item, outsider):
+    withdrawn_after_payment(institution_clerk, chengdu_reviewer, infant_care_item)
+    refund = Refund.objects.get()
+    client = login(request.getfixturevalue(outsider))
+    listed = client.get("/registration/refunds/")
+    assert listed.status_code == 403 or "张三" not in listed.content.decode()
+    assert client.get(f"/registration/refunds/{refund.pk}/").status_code in (403, 404)
+    posted = client.post(f"/registration/refunds/{refund.pk}/", {"method": "cash", "amount": "1",
+                                                                 "refunded_on": timezone.localdate()})
+    assert posted.status_code in (403, 404)
+    refund.refresh_from_db()
+    assert refund.confirmed_at is None
+
+
+def test_the_candidate_sees_the_refund_on_their_application(login, candidate, institution_clerk, chengdu_reviewer,
+                                                            infant_care_item):
+    application = withdrawn_after_payment(institution_clerk, chengdu_reviewer, infant_care_item)
+    application.candidate.user = candidate  # the candidate's own account
+    application.candidate.save()
+    page = login(candidate).get(f"/portal/me/applications/{application.pk}/")
+    text = page.content.decode()
+    assert page.status_code == 200 and "待机构确认" in text and "应退" in text
+    refund = Refund.objects.get()
+    services.refund_confirm(refund=refund, by=institution_clerk, method="original")
+    text = login(candidate).get(f"/portal/me/applications/{application.pk}/").content.decode()
+    assert "已退费" in text and "原路退回" in text
+
+
+# --- the API ---------------------------------------------------------------------------------------
+
+def api_post(client, url: str, data: dict, user):
+    return client.post(url, data, content_type="application/json", **bearer(user))
+
+
+def test_the_api_lists_and_confirms_a_refund(client, institution_clerk, chengdu_reviewer, infant_care_item):
+    withdrawn_after_payment(institution_clerk, chengdu_reviewer, infant_care_item)
+    refund = Refund.objects.get()
+    waiting = client.get("/api/v1/refunds", **bearer(institution_clerk)).json()
+    assert [(r["id"], r["status"], r["paid"]) for r in waiting] == [(refund.pk, "pending", str(refund.payment.amount))]
+    url = f"/api/v1/refunds/{refund.pk}/confirm"
+    too_much = api_post(client, url, {"method": "cash", "amount": str(refund.payment.amount + 1)}, institution_clerk)
+    assert too_much.status_code == 422 and "退费金额不能超过实缴金额" in too_much.json()["detail"]
+    done = api_post(client, url, {"method": "original"}, institution_clerk)
+    assert done.status_code == 200, done.content
+    body = done.json()
+    assert (body["status"], body["method"], body["amount"]) == ("confirmed", "original", str(refund.payment.amount))
+    assert body["refunded_on"] == timezone.localdate().isoformat()
+    again = api_post(client, url, {"method": "original"}, institution_clerk)
+    assert again.status_code == 422 and "该退费已确认" in again.json()["detail"]
+    assert client.get("/api/v1/refunds", **bearer(institution_clerk)).json() == []
+
+
+@pytest.mark.parametrize("outsider", ["other_institution_clerk", "mianyang_reviewer", "candidate"])
+def test_the_api_refuses_outsiders_a_refund(request, client, institution_clerk, chengdu_reviewer, infant_care_item,
+                                            outsider):
+    withdrawn_after_payment(institution_clerk, chengdu_reviewer, infant_care_item)
+    refund = Refund.objects.get()
+    user = request.getfixturevalue(outsider)
+    assert client.get("/api/v1/refunds?status=all", **bearer(user)).json() == []
+    assert api_post(client, f"/api/v1/refunds/{refund.pk}/confirm", {"method": "cash"}, user).status_code == 404
+    # The center sees the refund of its institution but does not confirm it.
+    assert api_post(client, f"/api/v1/refunds/{refund.pk}/confirm", {"method": "cash"},
+                    chengdu_reviewer).status_code == 403
     refund.refresh_from_db()
     assert refund.confirmed_at is None
