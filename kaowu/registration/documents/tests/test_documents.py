@@ -164,7 +164,7 @@ def test_r_sc21_5_the_receipt_of_a_withdrawn_application_shows_its_refund(paid, 
     staff = login(institution_clerk)
     assert url in staff.get(reverse("application_detail", args=[paid.pk])).content.decode()
     confirmed = pdf_text(b"".join(staff.get(url).streaming_content), tmp_path, "refund-receipt")
-    for expected in ("已退费", "¥1,000.50", "人民币壹仟元伍角", "转账", "扣除银行手续费5元", "陈录",
+    for expected in ("已于", "退还", "¥1,000.50", "人民币壹仟元伍角", "转账", "扣除银行手续费5元", "陈录",
                      f"{timezone.localdate():%Y年}{timezone.localdate().month}月{timezone.localdate().day}日"):
         assert expected in confirmed, expected
     assert AuditEvent.objects.filter(action="application.receipt_download", actor=institution_clerk).exists()
