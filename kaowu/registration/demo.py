@@ -45,16 +45,16 @@ def _advance(application: Application, to: str, *, clerk: User, reviewer: User, 
     if to == Status.RETURNED:
         services.application_return(application=application, by=clerk, reason="照片背景不符合要求，请重新上传")
         return
-    if to == Status.WITHDRAWN:
-        services.application_withdraw(application=application, by=clerk, reason="考生因工作安排放弃本次考核")
-        return
     services.application_institution_approve(application=application, by=clerk, originals_seen=True)
     if to == Status.INSTITUTION_APPROVED:
         return
     services.application_center_approve(application=application, by=reviewer)
-    if to == Status.PAID:
+    if to in (Status.PAID, Status.WITHDRAWN):
         services.payment_record(application=application, by=clerk, method=Payment.Method.CASH,
                                 receipt_number=f"SC{today:%Y}{index:06d}")
+    if to == Status.WITHDRAWN:
+        # Withdrawn after paying: the fee waits on the institution's 退费确认 list (R-SC21-5).
+        services.application_withdraw(application=application, by=clerk, reason="考生因工作安排放弃本次考核")
 
 
 def demo_registration_build(*, rng: random.Random, today: date | None = None, scale: int = 1) -> int:

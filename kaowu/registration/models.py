@@ -157,22 +157,40 @@ class Payment(BaseModel):
     paid_at = models.DateTimeField("缴费时间")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT,
                                     related_name="+")
+    refunded = models.BooleanField("已转退费", default=False,
+                                   help_text="撤回报名（或重复缴费）后转为退费（R-SC21-5），不再是本报名的缴费")
 
     class Meta:
         verbose_name = "缴费"
         verbose_name_plural = "缴费"
         ordering = ["-paid_at"]
+        constraints = [
+            # One fee per application: a second payment only once the first has become a refund.
+            models.UniqueConstraint(fields=["application"], condition=models.Q(refunded=False),
+                                    name="payment_one_live_per_application"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.receipt_number} {self.amount}元"
 
 
 class Refund(BaseModel):
-    """A candidate who paid and withdraws gets the fee back (R-SC21-5) once the institution confirms."""
+    """A candidate who paid and withdraws gets the fee back (R-SC21-5): the withdrawal creates the refund for
+    the paid amount, the institution's clerk confirms it with how, how much and when the money went back."""
+
+    class Method(models.TextChoices):
+        CASH = "cash", "现金"
+        TRANSFER = "transfer", "转账"
+        ORIGINAL = "original", "原路退回"
+        OTHER = "other", "其他"
 
     payment = models.OneToOneField(Payment, verbose_name="缴费", on_delete=models.PROTECT, related_name="refund")
-    amount = models.DecimalField("退费金额（元）", max_digits=8, decimal_places=2)
+    amount = models.DecimalField("退费金额（元）", max_digits=8, decimal_places=2,
+                                 help_text="撤回时为实缴金额；确认时填实际退还的金额，不超过实缴金额")
     reason = models.CharField("原因", max_length=200)
+    method = models.CharField("退费方式", max_length=20, choices=Method.choices, blank=True)
+    refunded_on = models.DateField("退费日期", null=True, blank=True)
+    note = models.CharField("备注", max_length=200, blank=True, help_text="转账流水号、少退的原因等")
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="确认人", null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")
     confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
@@ -180,6 +198,7 @@ class Refund(BaseModel):
     class Meta:
         verbose_name = "退费"
         verbose_name_plural = "退费"
+        ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"退费 {self.amount}元"

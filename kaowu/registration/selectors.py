@@ -1,6 +1,6 @@
 from collections.abc import Iterator, Mapping
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -10,9 +10,9 @@ from kaowu.accounts.selectors import organisations_visible_to
 from kaowu.catalog.eligibility import ProfileError, RuleSet, profile_parse, ruleset_find
 from kaowu.catalog.eligibility.engine import name_warnings
 from kaowu.catalog.selectors import CatalogueOccupations
-from kaowu.plans.models import PlanItem
+from kaowu.plans.models import Plan, PlanItem
 from kaowu.plans.selectors import plans_visible_to
-from kaowu.registration.models import Application
+from kaowu.registration.models import Application, Refund
 
 
 def applications_visible_to(user: User) -> QuerySet[Application]:
@@ -121,3 +121,37 @@ def profile_name_warnings(profile: dict | None, rules: RuleSet | None) -> list[s
     except ProfileError:
         return []
     return name_warnings(parsed, rules, catalogue=CatalogueOccupations())
+
+
+def refunds_visible_to(user: User) -> QuerySet[Refund]:
+    """The refunds of the applications the user can see (the candidate their own, the institution its own, ...),
+    with what the list and the confirmation show."""
+    return (Refund.objects.filter(payment__application__in=applications_visible_to(user).values("pk"))
+            .select_related("payment__application__candidate", "payment__application__plan__institution",
+                            "payment__application__item__occupation", "payment__application__item__special_item",
+                            "payment__recorded_by", "confirmed_by"))
+
+
+def refunds_to_confirm(user: User, state: str = "pending") -> QuerySet[Refund]:
+    """The institution's list: refunds waiting for confirmation (oldest first, the longest waiting on top), or
+    the confirmed ones (latest first), or all."""
+    refunds = refunds_visible_to(user)
+    if state == "pending":
+        return refunds.filter(confirmed_at__isnull=True).order_by("created_at", "pk")
+    if state == "confirmed":
+        return refunds.filter(confirmed_at__isnull=False).order_by("-confirmed_at", "-pk")
+    return refunds.order_by("-created_at", "-pk")
+
+
+def refund_get_for_user(*, user: User, refund_id: int) -> Refund:
+    return get_object_or_404(refunds_visible_to(user), pk=refund_id)
+
+
+def plans_open_for_import(user: User) -> QuerySet[Plan]:
+    """The plans of the user's own institution that take registrations now: where its clerk may import a list
+    (the import refuses other plans), soonest closing first, with their number of items and applications."""
+    if user.role not in INSTITUTION_STAFF_ROLES:
+        return Plan.objects.none()
+    return (plans_visible_to(user).filter(institution_id=user.organisation_id, status=Plan.Status.REGISTRATION_OPEN)
+            .annotate(item_count=Count("items", distinct=True), application_count=Count("applications", distinct=True))
+            .order_by("registration_closes", "pk"))

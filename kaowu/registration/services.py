@@ -68,9 +68,17 @@ FEE_PAID = {Status.PAID, Status.TICKETED}
 OPEN_PLAN = {Plan.Status.REGISTRATION_OPEN}
 
 
-def application_transition(*, application: Application, to: str, by: User | None, reason: str = "") -> Application:
-    transition_check(table=APPLICATION_TRANSITIONS, status=Status, current=application.status, to=to, noun="报名")
-    before = application.status
+def application_transition(*, application: Application, to: str, by: User | None, reason: str = "",
+                           locked: bool = False) -> Application:
+    """Move one application to `to`, from the status its row holds under a lock: a caller that decided on a
+    status another request has changed since is refused, not allowed to overwrite it. The services lock and
+    re-read the row first (`_locked_in`, before they read anything they decide on) and pass `locked=True`."""
+    if locked:
+        before = application.status
+    else:
+        before = (Application.objects.select_for_update().filter(pk=application.pk)
+                  .values_list("status", flat=True).get())
+    transition_check(table=APPLICATION_TRANSITIONS, status=Status, current=before, to=to, noun="报名")
     application.status = to
     application.save()
     # By key: a plan loaded without its institution (the API's submit) needs no query for it.
@@ -143,6 +151,25 @@ def candidate_create(*, by: User | None, **data) -> Candidate:
 
 # --- applications ------------------------------------------------------------------------------
 
+def _locked(application: Application) -> Application:
+    """Lock the application's row and re-read it (`row_lock`), keeping the candidate, plan and item the caller
+    loaded with it when they are still the application's (re-reading them would cost a query each)."""
+    related = [(field, field.get_cached_value(application)) for field in Application._meta.concrete_fields
+               if field.is_relation and field.is_cached(application)]
+    row_lock(application)
+    for field, value in related:
+        if value is not None and getattr(application, field.attname) == value.pk:
+            field.set_cached_value(application, value)
+    return application
+
+
+def _locked_in(application: Application, to: str) -> None:
+    """Lock and re-read the application, then refuse at once a move its status no longer allows (another
+    request moved it since the caller loaded it), before any other check or write."""
+    _locked(application)
+    transition_check(table=APPLICATION_TRANSITIONS, status=Status, current=application.status, to=to, noun="报名")
+
+
 def _require_staff_of(by: User, plan: Plan) -> None:
     require_institution_staff_of(by, plan.institution_id, "只有本机构的管理员或经办人可以办理本机构的报名")
 
@@ -196,6 +223,7 @@ def application_submit(*, application: Application, by: User, commitment_accepte
     """Submit for review: the candidate's commitment (R-SC24-7), the deadline, the eligibility
     verdict recorded for both reviewers, and a place on the item if it has a maximum."""
     _require_candidate_or_staff(by, application)
+    _locked_in(application, Status.SUBMITTED)
     plan = application.plan
     if not commitment_accepted:
         raise RuleViolation("R-SC24-7", "提交报名须由考生承诺所提交材料真实有效（双承诺）")
@@ -230,27 +258,30 @@ def application_submit(*, application: Application, by: User, commitment_accepte
     application.commitment_version = COMMITMENT_VERSION
     application.commitment_accepted_at = timezone.now()
     application.submitted_at = timezone.now()
-    return application_transition(application=application, to=Status.SUBMITTED, by=by)
+    return application_transition(application=application, to=Status.SUBMITTED, by=by, locked=True)
 
 
 @transaction.atomic
 def application_institution_approve(*, application: Application, by: User, originals_seen: bool) -> Application:
     """初审: the institution has seen the originals (R-FJ-4, R-FJ-5)."""
     _require_staff_of(by, application.plan)
+    _locked_in(application, Status.INSTITUTION_APPROVED)
     if not originals_seen:
         raise RuleViolation("R-FJ-4", "初审通过前须现场查验身份证等原件")
     application.originals_seen = True
     application.institution_reviewed_by, application.institution_reviewed_at = by, timezone.now()
-    return application_transition(application=application, to=Status.INSTITUTION_APPROVED, by=by)
+    return application_transition(application=application, to=Status.INSTITUTION_APPROVED, by=by, locked=True)
 
 
 @transaction.atomic
 def application_return(*, application: Application, by: User, reason: str) -> Application:
     _require_staff_of(by, application.plan)
+    _locked_in(application, Status.RETURNED)
     if not reason.strip():
         raise ValidationError("退回须写明原因")
     application.review_reason = reason.strip()
-    return application_transition(application=application, to=Status.RETURNED, by=by, reason=reason.strip())
+    return application_transition(application=application, to=Status.RETURNED, by=by, reason=reason.strip(),
+                                  locked=True)
 
 
 def _require_center_of(by: User, application: Application) -> None:
@@ -265,25 +296,29 @@ def _require_center_of(by: User, application: Application) -> None:
 def application_center_approve(*, application: Application, by: User) -> Application:
     """复核 by the center that reviews the plan (R-SC24-7, R-FJ-5)."""
     _require_center_of(by, application)
+    _locked_in(application, Status.CENTER_APPROVED)
     application.center_reviewed_by, application.center_reviewed_at = by, timezone.now()
-    return application_transition(application=application, to=Status.CENTER_APPROVED, by=by)
+    return application_transition(application=application, to=Status.CENTER_APPROVED, by=by, locked=True)
 
 
 @transaction.atomic
 def application_center_reject(*, application: Application, by: User, reason: str) -> Application:
     _require_center_of(by, application)
+    _locked_in(application, Status.REJECTED)
     if not reason.strip():
         raise ValidationError("复核不通过须写明原因")
     application.center_reviewed_by, application.center_reviewed_at = by, timezone.now()
     application.review_reason = reason.strip()
-    return application_transition(application=application, to=Status.REJECTED, by=by, reason=reason.strip())
+    return application_transition(application=application, to=Status.REJECTED, by=by, reason=reason.strip(),
+                                  locked=True)
 
 
 @transaction.atomic
 def applications_review_bulk(*, applications: list[Application], action: str, by: User, reason: str = "") -> None:
     """Review the selected applications the same way (the list's bulk action): all succeed or none changes.
-    An institution's bulk approval stands for having seen every candidate's originals (R-FJ-4)."""
-    for application in applications:
+    An institution's bulk approval stands for having seen every candidate's originals (R-FJ-4). The rows are
+    locked in id order, so that two bulk reviews of overlapping selections wait for each other, never deadlock."""
+    for application in sorted(applications, key=lambda a: a.pk):
         if action == "institution_approve":
             application_institution_approve(application=application, by=by, originals_seen=True)
         elif action == "return":
@@ -317,18 +352,22 @@ def payment_record(*, application: Application, by: User, method: str, receipt_n
                    amount: Decimal | None = None) -> Payment:
     """Fees are paid after approval (R-CQ-4); the receipt is the voucher for the ticket."""
     _require_staff_of(by, application.plan)
-    row_lock(application)
+    _locked(application)
     if application.status != Status.CENTER_APPROVED:
         raise RuleViolation("R-CQ-4", "须在资格复核通过后缴费")
     if not receipt_number.strip():
         raise ValidationError("请填写票据号")
+    live = application.payments.filter(refunded=False).first()
+    if live is not None:
+        raise ValidationError(f"该报名已缴费（票据号{live.receipt_number}，{live.amount}元），不能重复缴费；"
+                              "如需重新缴费，须先办理退费")
     due = application_fee(application, on=timezone.localdate())
     payment = Payment.objects.create(application=application, method=method, amount=due if amount is None else amount,
                                      receipt_number=receipt_number.strip(), paid_at=timezone.now(), recorded_by=by)
     audit_record(action=RegistrationAction.PAYMENT_RECORD, actor=by, target=payment,
                  organisation=application.plan.institution,
                  after=snapshot(payment))
-    application_transition(application=application, to=Status.PAID, by=by)
+    application_transition(application=application, to=Status.PAID, by=by, locked=True)
     return payment
 
 
@@ -336,28 +375,66 @@ def payment_record(*, application: Application, by: User, method: str, receipt_n
 def application_withdraw(*, application: Application, by: User, reason: str) -> Application:
     """The candidate withdraws; a paid fee becomes a refund for the institution to confirm (R-SC21-5)."""
     _require_candidate_or_staff(by, application)
+    _locked_in(application, Status.WITHDRAWN)
     was_paid = application.status in FEE_PAID
-    application_transition(application=application, to=Status.WITHDRAWN, by=by, reason=reason)
-    if was_paid:
-        payment = application.payments.order_by("-paid_at").first()
+    application_transition(application=application, to=Status.WITHDRAWN, by=by, reason=reason, locked=True)
+    # The one live payment (a constraint allows no second) is to be refunded.
+    payment = application.payments.filter(refunded=False).first() if was_paid else None
+    if payment is not None:
+        payment.refunded = True
+        payment.save(update_fields=["refunded", "updated_at"])
         refund = Refund.objects.create(payment=payment, amount=payment.amount, reason=reason or "考生撤回报名")
         audit_record(action=RegistrationAction.REFUND_REQUEST, actor=by, target=refund,
                      organisation=application.plan.institution,
-                     after={"amount": str(refund.amount)})
+                     after={"amount": str(refund.amount), "receipt_number": payment.receipt_number})
     return application
 
 
 @transaction.atomic
-def refund_confirm(*, refund: Refund, by: User) -> Refund:
+def refund_confirm(*, refund: Refund, by: User, method: str, amount: Decimal | None = None,
+                   refunded_on: date | None = None, note: str = "", today: date | None = None) -> Refund:
+    """The institution's clerk confirms that the fee went back (R-SC21-5): how (`Refund.Method`), how much (the
+    paid amount unless less was returned, never more) and when. Once the application's every refund is
+    confirmed, a withdrawn application becomes refunded."""
     application = refund.payment.application
     _require_staff_of(by, application.plan)
+    # The application first, as a withdrawal (which creates refunds) locks it; then the refund itself.
+    _locked(application)
+    row_lock(refund)
     if refund.confirmed_at:
         raise ValidationError("该退费已确认")
+    today = today or timezone.localdate()
+    paid = refund.payment.amount
+    amount = paid if amount is None else Decimal(amount)
+    note = note.strip()
+    errors = {}
+    if method not in Refund.Method.values:
+        errors["method"] = "请选择退费方式"
+    if amount <= 0:
+        errors["amount"] = "退费金额须大于0元"
+    elif amount > paid:
+        errors["amount"] = f"退费金额不能超过实缴金额{paid}元（票据号{refund.payment.receipt_number}）"
+    elif amount < paid and not note:
+        errors["note"] = f"退费金额少于实缴金额{paid}元，请在备注中写明原因"
+    refunded_on = refunded_on or today
+    paid_on = timezone.localdate(refund.payment.paid_at)
+    if refunded_on > today:
+        errors["refunded_on"] = "退费日期不能晚于今天"
+    elif refunded_on < paid_on:
+        errors["refunded_on"] = f"退费日期不能早于缴费日期{paid_on:%Y年%m月%d日}"
+    if errors:
+        raise ValidationError(errors)
+    refund.method, refund.amount, refund.refunded_on, refund.note = method, amount, refunded_on, note
     refund.confirmed_by, refund.confirmed_at = by, timezone.now()
     refund.save()
     audit_record(action=RegistrationAction.REFUND_CONFIRM, actor=by, target=refund,
-                 organisation=application.plan.institution)
-    application_transition(application=application, to=Status.REFUNDED, by=by)
+                 organisation=application.plan.institution,
+                 after={"method": method, "amount": str(amount), "paid": str(paid),
+                        "refunded_on": refunded_on.isoformat(), "receipt_number": refund.payment.receipt_number,
+                        **({"note": note} if note else {})})
+    waiting = Refund.objects.filter(payment__application=application, confirmed_at__isnull=True)
+    if application.status == Status.WITHDRAWN and not waiting.exists():
+        application_transition(application=application, to=Status.REFUNDED, by=by, locked=True)
     return refund
 
 
@@ -382,12 +459,20 @@ def plan_counts_by_item(plan: Plan) -> dict[int, int]:
 EDITABLE_BY_CANDIDATE = {Status.DRAFT, Status.RETURNED}
 
 
+def candidate_applications_lock(candidate: Candidate) -> list[str]:
+    """Lock every application of the candidate until the transaction ends; their statuses, read under the lock.
+    For a write that depends on whether any of them was submitted (the photo, the data): a submission waits."""
+    return list(Application.objects.select_for_update().filter(candidate_id=candidate.pk)
+                .order_by("pk").values_list("status", flat=True))
+
+
 @transaction.atomic
 def candidate_photo_set(*, candidate: Candidate, by: User, data: bytes) -> Candidate:
     """Store the photo normalised to the policy's R-FJ-4 format; raises PhotoError with the reason."""
     if candidate.user_id != by.pk:
         raise PermissionRefused("只能上传本人的照片")
-    if candidate.applications.filter(status__in=HOLDING_PLACE).exists():
+    # Locked: a submission at the same moment would otherwise take the old photo to review unnoticed.
+    if HOLDING_PLACE & set(candidate_applications_lock(candidate)):
         raise ValidationError("照片已随报名提交审核，不能自行更换；如需更换请联系报名机构")
     policy = policy_active()
     jpeg = photo_normalise(data, width=policy.photo_width_px, height=policy.photo_height_px,
@@ -430,6 +515,7 @@ def application_document_add(*, application: Application, by: User, kind: str, u
                              title: str = "") -> ApplicationDocument:
     """Store a document; a thesis must be a PDF with a title and is named per R-SC21-6b."""
     _require_candidate_or_staff(by, application)
+    _locked(application)
     if application.status not in EDITABLE_BY_CANDIDATE:
         raise ValidationError(f"报名当前状态为“{application.get_status_display()}”，不能再上传材料")
     original = PurePath(upload.name).name[:200]

@@ -22,8 +22,9 @@ pytestmark = pytest.mark.django_db
 open_plan = registration_factories.open_plan
 infant_care_item = registration_factories.infant_care_item
 
-# Token, application, savepoint (the test's transaction), item lock, count, update, audit event, release.
-SUBMIT_QUERIES = 8
+# Token, application, savepoint (the test's transaction), the application re-read under its lock (#15: the
+# status it moves from is the one a concurrent request left), item lock, count, update, audit event, release.
+SUBMIT_QUERIES = 9
 SEQUENCE = iter(range(1, 1000))
 
 

@@ -38,7 +38,12 @@ from kaowu.registration import services
 from kaowu.registration.documents.services import application_document_download_record
 from kaowu.registration.models import Application
 from kaowu.registration.photos import PhotoError
-from kaowu.registration.selectors import application_get_for_user, applications_visible_to, eligibility_shown
+from kaowu.registration.selectors import (
+    application_get_for_user,
+    applications_visible_to,
+    eligibility_shown,
+    refunds_visible_to,
+)
 
 Status = Application.Status
 # The candidate may still change what they hand in (photo, documents) and submit.
@@ -136,6 +141,7 @@ def _application_context(request, application: Application, **forms) -> dict:
         "photo_locked": application.candidate.applications.filter(status__in=services.HOLDING_PLACE).exists(),
         "can_withdraw": Status.WITHDRAWN in services.APPLICATION_TRANSITIONS[application.status],
         "commitment_text": services.COMMITMENT_TEXT,
+        "refunds": refunds_visible_to(request.user).filter(payment__application=application),
         "photo_form": forms.get("photo_form") or PhotoForm(),
         "document_form": forms.get("document_form") or DocumentForm(),
         "commitment_form": forms.get("commitment_form") or CommitmentForm(),

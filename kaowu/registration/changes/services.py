@@ -19,7 +19,12 @@ from kaowu.core.services import audit_record
 from kaowu.core.workflow import transition_check
 from kaowu.registration.audit import CHANGE_REQUEST_ACTIONS, RegistrationAction
 from kaowu.registration.models import Application, Candidate, CandidateChangeRequest
-from kaowu.registration.services import _candidate_clean, _require_candidate_or_staff, _require_center_of
+from kaowu.registration.services import (
+    _candidate_clean,
+    _require_candidate_or_staff,
+    _require_center_of,
+    candidate_applications_lock,
+)
 
 Status = Application.Status
 ChangeStatus = CandidateChangeRequest.Status
@@ -98,6 +103,8 @@ def candidate_data_change(*, application: Application, by: User, proposed: dict,
     Returns the updated candidate, or the pending request."""
     _require_candidate_or_staff(by, application)
     candidate = Candidate.objects.select_for_update().get(pk=application.candidate_id)
+    # Whether the data was reviewed depends on the applications' statuses: a submission waits for this change.
+    candidate_applications_lock(candidate)
     changes = _changed(candidate, proposed)
     if not changes:
         raise ValidationError("没有需要变更的信息")

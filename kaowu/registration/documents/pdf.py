@@ -22,7 +22,7 @@ from kaowu.core.pdf import (
 )
 from kaowu.plans.models import Plan
 from kaowu.registration.documents.services import COMMITMENT_TEXT, COMMITMENT_TEXT_VERSION, HOLDING_LABEL
-from kaowu.registration.models import Payment
+from kaowu.registration.models import Payment, Refund
 
 
 def _when(moment: datetime) -> str:
@@ -32,8 +32,9 @@ def _when(moment: datetime) -> str:
 
 def receipt_pdf(payment: Payment) -> bytes:
     """缴费凭证: who paid what for which item, in figures and in capitals; the voucher for the
-    admission ticket (R-CQ-4). The ID number is masked: name, receipt number and application number
-    identify the candidate, and a printed receipt travels further than the person."""
+    admission ticket (R-CQ-4); a payment that became a refund (R-SC21-5) gets the refund below it, and the
+    receipt says it no longer vouches for a ticket. The ID number is masked: name, receipt number and application
+    number identify the candidate, and a printed receipt travels further than the person."""
     application = payment.application
     candidate, plan, item = application.candidate, application.plan, application.item
     if item.special_item_id:
@@ -56,19 +57,47 @@ def receipt_pdf(payment: Payment) -> bytes:
         ("缴费时间", _when(payment.paid_at)),
         ("登记人", recorder.full_name or recorder.get_username()),
     ]
+    refund = getattr(payment, "refund", None) if payment.refunded else None
+    title = "考核费缴费凭证" if refund is None else "考核费缴费及退费凭证"
     story = [
-        para("考核费缴费凭证", "title"),
+        para(title, "title"),
         para(plan.institution.name, "subtitle"),
         label_value_table(rows),
+        *(_refund_part(refund) if refund is not None else []),
         spacer(6),
-        para("说明", "heading"),
-        para("1. 本凭证是领取（打印）准考证的有效凭证（R-CQ-4），请妥善保存，领取准考证时出示。"),
-        para("2. 缴费后撤回报名的，由报名考核机构确认后退费（R-SC21-5），本凭证随之失效。"),
-        para("3. 本凭证依据报名考核机构登记的缴费记录生成，如有疑问请向报名考核机构核实"
-             f"（联系人：{plan.contact_name}，电话：{plan.contact_phone}）。"),
+        KeepTogether([
+            para("说明", "heading"),
+            *([para("1. 本凭证是领取（打印）准考证的有效凭证（R-CQ-4），请妥善保存，领取准考证时出示。"),
+               para("2. 缴费后撤回报名的，由报名考核机构确认后退费（R-SC21-5），本凭证随之失效。")]
+              if refund is None else []),
+            para(("3. 本凭证依据报名考核机构登记的缴费记录生成" if refund is None
+                  else "本凭证依据报名考核机构登记的缴费和退费记录生成")
+                 + f"，如有疑问请向报名考核机构核实（联系人：{plan.contact_name}，电话：{plan.contact_phone}）。"),
+        ]),
     ]
-    return pdf_build(story, title="考核费缴费凭证", subject=f"{candidate.name} {item_name}",
+    return pdf_build(story, title=title, subject=f"{candidate.name} {item_name}",
                      generated_at=timezone.localtime(), footer_note=f"票据号 {payment.receipt_number}")
+
+
+def _day(day) -> str:
+    return f"{day:%Y}年{day.month}月{day.day}日"
+
+
+def _refund_part(refund: Refund) -> list:
+    """The refund of a withdrawn application, confirmed or waiting: the receipt no longer vouches for a ticket."""
+    amount = f"¥{refund.amount:,.2f}（人民币{yuan_upper(refund.amount)}）"
+    if refund.confirmed_at is None:
+        state = "本报名已撤回，考核费待报名考核机构确认退还（R-SC21-5）。本凭证已失效，不能用于领取准考证。"
+        rows = [("退费状态", "待确认"), ("应退金额", amount), ("撤回时间", _when(refund.created_at)),
+                ("原因", refund.reason)]
+    else:
+        confirmer = refund.confirmed_by
+        state = (f"本报名已撤回，考核费已于{_day(refund.refunded_on)}退还（R-SC21-5）。"
+                 "本凭证已失效，不能用于领取准考证。")
+        rows = [("退费金额", amount), ("退费方式", refund.get_method_display()), ("退费日期", _day(refund.refunded_on)),
+                *([("备注", refund.note)] if refund.note else []),
+                ("确认人", confirmer.full_name or confirmer.get_username())]
+    return [para("退费", "heading"), para(state), spacer(2), label_value_table(rows)]
 
 
 def commitment_pdf(plan: Plan, counts: list[dict]) -> bytes:

@@ -86,9 +86,19 @@ def plan_commitment_is_stale(plan: Plan) -> bool:
 
 def receipt_payment(application: Application) -> Payment:
     """The payment whose receipt the candidate may download; refused before payment and after withdrawal."""
-    payment = application.payments.select_related("recorded_by").order_by("-paid_at").first()
+    payment = application.payments.select_related("recorded_by").filter(refunded=False).order_by("-paid_at").first()
     if application.status in RECEIPT_VOID:
         raise RuleViolation("R-SC21-5", f"报名已{application.get_status_display()}，缴费凭证已失效")
     if payment is None or application.status not in FEE_PAID:
         raise RuleViolation("R-CQ-4", f"报名当前为“{application.get_status_display()}”，缴费登记后才有缴费凭证")
+    return payment
+
+
+def refund_receipt_payment(application: Application) -> Payment:
+    """The payment that became a refund, for the receipt that shows the refund (waiting or confirmed) in place
+    of the void one; the latest if there were several."""
+    payment = (application.payments.select_related("recorded_by", "refund__confirmed_by").filter(refunded=True)
+               .order_by("-paid_at").first())
+    if payment is None:
+        raise RuleViolation("R-SC21-5", f"报名当前为“{application.get_status_display()}”，没有退费记录")
     return payment

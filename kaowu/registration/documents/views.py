@@ -36,6 +36,17 @@ def application_receipt(request, application_id: int):
     return _download(receipt, f"缴费凭证-{application.pk}.pdf")
 
 
+@login_required
+def application_refund_receipt(request, application_id: int):
+    """The receipt of a payment that became a refund (R-SC21-5): the payment, the refund (waiting or confirmed
+    with method, amount and date), and that it no longer vouches for a ticket. Staff downloads are audited."""
+    application = application_get_for_user(user=request.user, application_id=application_id)
+    payment = selectors.refund_receipt_payment(application)
+    receipt = pdf.receipt_pdf(payment)
+    services.application_receipt_download_record(application=application, payment=payment, by=request.user)
+    return _download(receipt, f"退费凭证-{application.pk}.pdf")
+
+
 def _commitment_plan(request, plan_id: int):
     return plan_get_for_user(user=request.user, plan_id=plan_id)
 

@@ -81,3 +81,23 @@ def draft_for(candidate: Candidate, item) -> Application:
 def bearer(user) -> dict:
     """The header of an API call made with a fresh token of `user`."""
     return {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(user=user, name='测试')[1]}"}
+
+
+def paid_application(clerk, reviewer, item, *, id_number: str = "11010519491231002X", name: str = "张三",
+                     receipt_number: str = "NO.0001") -> Application:
+    """An application the clerk registered, both reviews passed, and the fee paid (cash)."""
+    candidate = services.candidate_create(by=clerk, name=name, education="bachelor", id_number=id_number,
+                                          address="成都市锦江区", phone="13800138000")
+    application = services.application_create(candidate=candidate, item=item, by=clerk)
+    services.application_submit(application=application, by=clerk, commitment_accepted=True,
+                                today=timezone.localdate())
+    services.application_institution_approve(application=application, by=clerk, originals_seen=True)
+    services.application_center_approve(application=application, by=reviewer)
+    services.payment_record(application=application, by=clerk, method="cash", receipt_number=receipt_number)
+    return application
+
+
+def withdrawn_after_payment(clerk, reviewer, item, **kwargs) -> Application:
+    """A paid application withdrawn: its refund waits for the institution's confirmation (R-SC21-5)."""
+    application = paid_application(clerk, reviewer, item, **kwargs)
+    return services.application_withdraw(application=application, by=clerk, reason="考生时间冲突")

@@ -5,7 +5,7 @@ import pytest
 from kaowu.accounts.models import User
 from kaowu.registration.changes.selectors import change_requests_visible_to
 from kaowu.registration.models import Application, CandidateChangeRequest
-from kaowu.registration.selectors import applications_visible_to
+from kaowu.registration.selectors import applications_visible_to, refunds_to_confirm
 from kaowu.workspace.demo import demo_build
 
 pytestmark = pytest.mark.django_db
@@ -30,3 +30,6 @@ def test_demo_has_applications_in_every_status_a_candidate_login_and_a_waiting_c
     assert waiting.count() == 1
     assert not change_requests_visible_to(User.objects.get(username="my_reviewer")).filter(
         pk=waiting.get().pk).exists()
+    # A withdrawal after payment: its refund waits for the institution's clerk (R-SC21-5).
+    clerk = User.objects.get(username="cd01_clerk")
+    assert refunds_to_confirm(clerk).exists()

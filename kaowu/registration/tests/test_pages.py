@@ -134,3 +134,35 @@ def test_a_center_rejection_says_what_happened_and_not_that_the_candidate_was_to
     assert application.status == Status.REJECTED
     # No notification is sent yet: the message must not claim the candidate was told.
     assert "复核不通过，原因已记录。" in page and "已通知" not in page
+
+
+def test_the_import_button_asks_for_the_plan(login, institution_clerk, open_plan):
+    """The list's 批量导入 used to lead to /registration/import/ without a plan: 404 「请指定考核计划」 (#15)."""
+    from kaowu.plans.models import Plan
+    from kaowu.plans.services import plan_create
+
+    closed = plan_create(
+        institution=institution_clerk.organisation, by=institution_clerk, name="一站第02批次", kind="unified",
+        assessment_type="qualification", registration_place="报名大厅", registration_opens=open_plan.registration_opens,
+        registration_closes=open_plan.registration_closes, contact_name="陈录", contact_phone="028",
+        sites=list(open_plan.sites.all()), items=[{"occupation": open_plan.items.first().occupation, "level": 4}])
+    assert closed.status != Plan.Status.REGISTRATION_OPEN
+    client = login(institution_clerk)
+    listed = client.get("/registration/applications/").content.decode()
+    button = listed.split('id="import-button"')[0].rsplit('href="', 1)[1].split('"')[0]
+    chooser = client.get(button)
+    assert chooser.status_code == 200
+    page = chooser.content.decode()
+    upload = f"/registration/import/?plan={open_plan.pk}"
+    assert open_plan.name in page and upload in page and "下载模板" in page
+    assert closed.name not in page, "only plans open for registration take an import"
+    assert client.get(upload).status_code == 200
+
+
+def test_the_import_chooser_lists_only_the_clerks_own_plans(login, institution_clerk, other_institution_clerk,
+                                                           chengdu_reviewer, candidate, open_plan):
+    page = login(other_institution_clerk).get("/registration/applications/import/")
+    assert page.status_code == 200 and open_plan.name not in page.content.decode()
+    assert "没有正在接受报名的考核计划" in page.content.decode()
+    for outsider in (chengdu_reviewer, candidate):
+        assert login(outsider).get("/registration/applications/import/").status_code == 403

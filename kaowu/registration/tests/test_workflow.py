@@ -205,7 +205,7 @@ def test_r_sc21_5_withdrawing_after_payment_creates_a_refund_to_confirm(institut
     services.application_withdraw(application=application, by=institution_clerk, reason="时间冲突")
     refund = payment.refund
     assert refund.amount == payment.amount and refund.confirmed_at is None
-    services.refund_confirm(refund=refund, by=institution_clerk)
+    services.refund_confirm(refund=refund, by=institution_clerk, method="cash")
     application.refresh_from_db()
     assert application.status == Status.REFUNDED
 

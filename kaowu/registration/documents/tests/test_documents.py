@@ -147,6 +147,42 @@ def test_r_sc21_5_a_withdrawn_application_s_receipt_is_void(paid, candidate, log
     assert response.status_code == 409 and "缴费凭证已失效" in response.content.decode()
 
 
+def test_r_sc21_5_the_receipt_of_a_withdrawn_application_shows_its_refund(paid, candidate, institution_clerk,
+                                                                          login, tmp_path):
+    """The void receipt gives way to the receipt with the refund: waiting, then confirmed with how, how much and
+    when; it says it no longer vouches for a ticket."""
+    services.application_withdraw(application=paid, by=candidate, reason="工作冲突")
+    url = reverse("application_refund_receipt", args=[paid.pk])
+    portal = login(candidate).get(reverse("candidate_application", args=[paid.pk])).content.decode()
+    assert url in portal
+    waiting = pdf_text(b"".join(login(candidate).get(url).streaming_content), tmp_path, "refund-receipt-waiting")
+    for expected in ("考核费缴费及退费凭证", "CD2024-000123", "¥1,005.50", "待确认", "工作冲突", "本凭证已失效"):
+        assert expected in waiting, expected
+    refund = paid.payments.get().refund
+    services.refund_confirm(refund=refund, by=institution_clerk, method="transfer", amount=Decimal("1000.50"),
+                            note="扣除银行手续费5元", today=timezone.localdate())
+    staff = login(institution_clerk)
+    assert url in staff.get(reverse("application_detail", args=[paid.pk])).content.decode()
+    confirmed = pdf_text(b"".join(staff.get(url).streaming_content), tmp_path, "refund-receipt")
+    for expected in ("已于", "退还", "¥1,000.50", "人民币壹仟元伍角", "转账", "扣除银行手续费5元", "陈录",
+                     f"{timezone.localdate():%Y年}{timezone.localdate().month}月{timezone.localdate().day}日"):
+        assert expected in confirmed, expected
+    assert AuditEvent.objects.filter(action="application.receipt_download", actor=institution_clerk).exists()
+
+
+def test_outsiders_cannot_download_a_refund_receipt(paid, candidate, other_candidate_user, other_institution_clerk,
+                                                    mianyang_reviewer, login):
+    services.application_withdraw(application=paid, by=candidate, reason="工作冲突")
+    url = reverse("application_refund_receipt", args=[paid.pk])
+    for user in (other_candidate_user, other_institution_clerk, mianyang_reviewer):
+        assert login(user).get(url).status_code == 404, user.username
+
+
+def test_a_paid_application_has_no_refund_receipt(paid, candidate, login):
+    response = login(candidate).get(reverse("application_refund_receipt", args=[paid.pk]))
+    assert response.status_code == 409 and "没有退费记录" in response.content.decode()
+
+
 def test_the_receipt_link_shows_on_the_candidate_page_and_the_staff_page_once_paid(paid, candidate,
                                                                                     institution_clerk, login):
     url = reverse("application_receipt", args=[paid.pk])
