@@ -32,7 +32,7 @@ def transition_check(
 M = TypeVar("M", bound=models.Model)
 
 
-def row_lock(instance: M) -> M:
+def row_lock(instance: M, *, fields: Collection[str] | None = None) -> M:
     """Lock `instance`'s row until the surrounding transaction ends and re-read it under the lock.
 
     Every service that moves a status calls this first: two requests that loaded the same row before
@@ -40,9 +40,12 @@ def row_lock(instance: M) -> M:
     status and both pass `transition_check`. Under the lock the second one reads what the first wrote and
     is refused. The caller's object is refreshed in place, so references it already handed out stay valid.
     SQLite ignores FOR UPDATE; it serialises writers on the whole file instead.
+
+    `fields` re-reads only those (the status) and keeps the caller's other unsaved changes: what a
+    `<entity>_transition` passes, since its caller may have stamped the row before handing it over.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("row_lock needs a transaction: call it inside transaction.atomic")
     locked = type(instance)._base_manager.select_for_update().filter(pk=instance.pk)
-    instance.refresh_from_db(from_queryset=locked)
+    instance.refresh_from_db(fields=fields, from_queryset=locked)
     return instance
