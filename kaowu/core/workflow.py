@@ -49,3 +49,23 @@ def row_lock(instance: M, *, fields: Collection[str] | None = None) -> M:
     locked = type(instance)._base_manager.select_for_update().filter(pk=instance.pk)
     instance.refresh_from_db(fields=fields, from_queryset=locked)
     return instance
+
+
+def row_share_lock(instance: M, *, fields: Collection[str] | None = None) -> M:
+    """Keep `instance`'s row from changing until the surrounding transaction ends (FOR SHARE) and re-read it.
+
+    For services that do not move the row but decide on it: score entry writes only while the plan's results
+    are not submitted, and the submission takes `row_lock` on the plan. Share locks do not wait for each
+    other, so two clerks entering scores of one plan never queue behind (or deadlock with) each other; the
+    submission waits for them, and they for it. SQLite (which has no FOR SHARE) re-reads only.
+    """
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        raise RuntimeError("row_share_lock needs a transaction: call it inside transaction.atomic")
+    if connection.vendor == "postgresql":
+        meta, quote = instance._meta, connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT 1 FROM {quote(meta.db_table)} WHERE {quote(meta.pk.column)} = %s FOR SHARE",
+                           [instance.pk])
+    instance.refresh_from_db(fields=fields)
+    return instance
