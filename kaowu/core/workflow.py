@@ -43,7 +43,10 @@ def row_lock(instance: M, *, fields: Collection[str] | None = None) -> M:
 
     `fields` re-reads only those (the status) and keeps the caller's other unsaved changes: what a
     `<entity>_transition` passes, since its caller may have stamped the row before handing it over.
+    An object not saved yet has no row to lock (a transition table's test moves one) and is left as it is.
     """
+    if instance.pk is None:
+        return instance
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("row_lock needs a transaction: call it inside transaction.atomic")
     locked = type(instance)._base_manager.select_for_update().filter(pk=instance.pk)

@@ -38,22 +38,3 @@ def test_a_certificate_revoked_while_its_replacement_is_approved_ends_replaced_a
     assert request.new_certificate == won.value and won.value.status == Certificate.Status.VALID
     assert not AuditEvent.objects.filter(action="certificates.revoke").exists()
 
-
-def test_a_replacement_approved_and_rejected_at_once_is_decided_once(issued, chengdu_reviewer, institution_clerk):
-    old = issued[0]
-    request = replacement.replacement_apply(certificate=old, reason="lost", by=institution_clerk, **uploads())
-    first, second = (ReplacementRequest.objects.get(pk=request.pk) for _ in range(2))
-
-    won, refused = one_refused(race(
-        lambda: replacement.replacement_approve(request=first, by=chengdu_reviewer, today=ISSUE_DAY),
-        lambda: replacement.replacement_reject(request=second, reason="照片不符合要求", by=chengdu_reviewer),
-    ))
-    request.refresh_from_db()
-    old.refresh_from_db()
-    assert f"该补办申请当前为“{request.get_status_display()}”，不能再次审核" in message_of(refused.error)
-    approved = request.status == ReplacementRequest.Status.APPROVED
-    assert old.status == (Certificate.Status.REPLACED if approved else Certificate.Status.VALID)
-    assert Certificate.objects.filter(replaces=old).count() == (1 if approved else 0)
-    decisions = AuditEvent.objects.filter(action__in=["certificates.replacement_approve",
-                                                      "certificates.replacement_reject"])
-    assert decisions.count() == 1

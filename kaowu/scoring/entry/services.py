@@ -153,7 +153,8 @@ SCORE_SHEET_TRANSITIONS: dict[str, set[str]] = {
 def score_sheet_transition(*, sheet: ScoreSheet, to: str, by: User, reason: str = "",
                            after: dict | None = None) -> ScoreSheet:
     """Sign the sheet if SCORE_SHEET_TRANSITIONS allows it: stamped, saved and audited (`after` adds the
-    signed scores to the event)."""
+    signed scores to the event). The caller is atomic."""
+    row_lock(sheet, fields=["status"])
     transition_check(table=SCORE_SHEET_TRANSITIONS, status=ScoreSheet.Status, current=sheet.status, to=to,
                      noun="评分表")
     sheet.status, sheet.signed_at = to, timezone.now()
