@@ -44,7 +44,7 @@ from kaowu.arrangement.solver.model import DESK_ROOM_KINDS, ROOM_LABELS
 from kaowu.catalog.models.catalogue import LEVEL_LABELS
 from kaowu.catalog.policy import policy_active
 from kaowu.core.services import audit_record
-from kaowu.core.workflow import transition_check
+from kaowu.core.workflow import row_lock, transition_check
 from kaowu.plans.models import Plan, PlanItem, Session
 from kaowu.registration.models import Application
 from kaowu.registration.services import FEE_PAID, ApplicationMoved, applications_transition_bulk
@@ -386,7 +386,8 @@ TICKET_TRANSITIONS: dict[str, set[str]] = {
 
 
 def ticket_transition(*, ticket: AdmissionTicket, to: str, by: User | None, reason: str = "") -> AdmissionTicket:
-    """Move one ticket (withdraw it, with the reason and the time), audited."""
+    """Move one ticket (withdraw it, with the reason and the time), audited. The caller is atomic."""
+    row_lock(ticket, fields=["status"])
     transition_check(table=TICKET_TRANSITIONS, status=TicketStatus, current=ticket.status, to=to, noun="准考证")
     before = ticket.status
     ticket.status = to

@@ -34,7 +34,7 @@ from kaowu.certificates.signing import certificate_sign
 from kaowu.core.errors import PermissionRefused, RuleViolation
 from kaowu.core.ids import id_mask
 from kaowu.core.services import audit_record, snapshot
-from kaowu.core.workflow import transition_check
+from kaowu.core.workflow import row_lock, transition_check
 from kaowu.scoring.models import Result, ResultRelease
 
 Status = Certificate.Status
@@ -203,6 +203,7 @@ def certificate_transition(*, certificate: Certificate, to: str, by: User, reaso
                            successor: Certificate | None = None) -> Certificate:
     """Move a (locked) certificate to `to`, stamping when; a revocation keeps its reason (public on
     verification), a replacement names its `successor` in the audit event. The caller is atomic."""
+    row_lock(certificate, fields=["status"])
     transition_check(table=CERTIFICATE_TRANSITIONS, status=Status, current=certificate.status, to=to, noun="证书")
     before = snapshot(certificate, ["status", "status_reason"])
     certificate.status = to

@@ -16,7 +16,7 @@ from kaowu.catalog.policy import policy_active
 from kaowu.core.errors import PermissionRefused, RuleViolation
 from kaowu.core.services import audit_record, snapshot
 from kaowu.core.workdays import uncovered_note, workdays_add, workdays_before, workdays_between
-from kaowu.core.workflow import transition_check
+from kaowu.core.workflow import row_lock, transition_check
 from kaowu.plans.audit import PlanAction
 from kaowu.plans.calendar.selectors import calendar_entry_for
 from kaowu.plans.models import Plan, PlanChangeRequest, PlanItem, PlanKind, Session
@@ -48,7 +48,8 @@ STAFF_ONLY = "只有本机构的管理员或经办人可以办理本机构的考
 
 
 def plan_transition(*, plan: Plan, to: str, by: User, reason: str = "") -> Plan:
-    """Move a plan to `to` if the workflow allows it; write the audit event."""
+    """Move a plan to `to` if the workflow allows it; write the audit event. The caller is atomic."""
+    row_lock(plan, fields=["status"])
     transition_check(table=PLAN_TRANSITIONS, status=Status, current=plan.status, to=to, noun="计划")
     before = plan.status
     plan.status = to
@@ -126,6 +127,7 @@ def session_add(*, plan: Plan, by: User, item: PlanItem, day: date, start: time,
                 rooms=()) -> Session:
     """Add a 场次 to a plan that is still a draft (or was returned)."""
     require_institution_staff_of(by, plan.institution, STAFF_ONLY)
+    row_lock(plan)  # not while the plan is being filed
     if plan.status not in EDITABLE_STATUSES:
         raise ValidationError("计划已报备，修改考试时间或考点须提交变更申请（R-CQ-8）")
     if item.plan_id != plan.pk:
@@ -209,6 +211,7 @@ def _check_calendar(plan: Plan, policy) -> None:
 def plan_file(*, plan: Plan, by: User, today: date) -> Plan:
     """Send a draft (or returned) plan to the center that reviews it."""
     require_institution_staff_of(by, plan.institution, STAFF_ONLY)
+    row_lock(plan)
     if not plan.items.exists():
         raise ValidationError("计划至少要有一个考核项目")
     first = plan.first_session_date()
@@ -226,6 +229,7 @@ def plan_file(*, plan: Plan, by: User, today: date) -> Plan:
 def plan_approve(*, plan: Plan, by: User, today: date, approve_schedule_exception: bool = False) -> Plan:
     """The reviewing center accepts the plan; its announcement is published now (R-CQ-2)."""
     require_reviewing_center_of(by, plan.reviewing_center, _not_your_review(plan))
+    row_lock(plan)
     if plan.schedule_exception and not approve_schedule_exception:
         raise RuleViolation("R-SC24-4", "该计划申请在统一考核时间以外考核，批准前须确认同意该调整")
     _check_announcement_lead(plan, plan.first_session_date(), today, policy_active())
@@ -237,6 +241,7 @@ def plan_approve(*, plan: Plan, by: User, today: date, approve_schedule_exceptio
 @transaction.atomic
 def plan_return(*, plan: Plan, by: User, reason: str) -> Plan:
     require_reviewing_center_of(by, plan.reviewing_center, _not_your_review(plan))
+    row_lock(plan)
     if not reason.strip():
         raise ValidationError("退回计划须写明原因")
     plan.reviewed_by, plan.reviewed_at, plan.review_reason = by, timezone.now(), reason.strip()
@@ -256,6 +261,7 @@ def _examined_before(plan: Plan, item: PlanItem) -> bool:
 def plan_open_registration(*, plan: Plan, by: User) -> Plan:
     """Open registration; an item examined here for the first time needs a confirmed filing (R-FJ-2)."""
     require_institution_staff_of(by, plan.institution, STAFF_ONLY)
+    row_lock(plan)
     if policy_active().facility_first_time_confirmation_required:
         for item in plan.items.select_related("occupation", "special_item"):
             if _examined_before(plan, item):
@@ -274,6 +280,7 @@ def plan_close_registration(*, plan: Plan, by: User) -> Plan:
     """Close registration: no more submissions; the paid applications go on to the arrangement.
     Drafts and returned applications stay as they are (they can no longer be submitted)."""
     require_institution_staff_of(by, plan.institution, STAFF_ONLY)
+    row_lock(plan)
     return plan_transition(plan=plan, to=Status.REGISTRATION_CLOSED, by=by)
 
 
@@ -383,8 +390,9 @@ def plan_change_request_transition(*, change: PlanChangeRequest, to: str, by: Us
     """Record the center's decision on a change request; write the audit event.
 
     `before` is what an approval replaced (the sessions' old times and the old sites), which only the
-    caller knows: it applies the change before recording the decision.
+    caller knows: it applies the change before recording the decision. The caller is atomic.
     """
+    row_lock(change, fields=["status"])
     transition_check(table=PLAN_CHANGE_REQUEST_TRANSITIONS, status=ChangeStatus, current=change.status, to=to,
                      noun="变更申请")
     change.status, change.reviewed_by, change.reviewed_at = to, by, timezone.now()
@@ -414,6 +422,7 @@ def plan_change_approve(*, change: PlanChangeRequest, by: User, today: date | No
     today = today or timezone.localdate()
     plan = change.plan
     require_reviewing_center_of(by, plan.reviewing_center, _not_your_review(plan))
+    row_lock(change)
     if change.status != ChangeStatus.PENDING:
         raise ValidationError("该变更申请已处理")
     sessions = change.changes.get("sessions", [])
@@ -449,6 +458,7 @@ def plan_change_approve(*, change: PlanChangeRequest, by: User, today: date | No
 @transaction.atomic
 def plan_change_reject(*, change: PlanChangeRequest, by: User, reason: str) -> PlanChangeRequest:
     require_reviewing_center_of(by, change.plan.reviewing_center, _not_your_review(change.plan))
+    row_lock(change)
     if change.status != ChangeStatus.PENDING:
         raise ValidationError("该变更申请已处理")
     if not reason.strip():

@@ -19,6 +19,8 @@ class ScoringAction(models.TextChoices):
     SUMMARY_UPLOAD = "scoring.summary_upload", "上传签名汇总表"
     SUMMARY_VIEW = "scoring.summary_view", "查看签名汇总表"
     SCORE_CHECK = "scoring.score_check", "成绩复核"
+    SCORE_VERIFIED = "scoring.score_verified", "成绩复核一致"
+    SCORE_REOPENED = "scoring.score_reopened", "成绩改动，待重新复核"
     MISMATCH_RESOLVE = "scoring.mismatch_resolve", "更正复核不一致"
     THEORY_IMPORT = "scoring.theory_import", "导入理论成绩"
     # the release

@@ -28,7 +28,7 @@ from kaowu.certificates.services import (
 from kaowu.core.errors import PermissionRefused, RuleViolation
 from kaowu.core.services import AuditRow, audit_record, audit_record_many
 from kaowu.core.workdays import workdays_add
-from kaowu.core.workflow import transition_check
+from kaowu.core.workflow import row_lock, transition_check
 from kaowu.scoring.models import Result
 
 RequestStatus = ReplacementRequest.Status
@@ -56,6 +56,7 @@ def replacement_request_transition(*, request: ReplacementRequest, to: str, by: 
                                    today: date | None = None) -> ReplacementRequest:
     """Decide a (locked) request: approved with its `new_certificate`, or rejected for `reason`; `today`
     says whether the decision came after the deadline. The caller is atomic."""
+    row_lock(request, fields=["status"])
     transition_check(table=REPLACEMENT_REQUEST_TRANSITIONS, status=RequestStatus, current=request.status, to=to,
                      noun="补办申请")
     request.status = to
@@ -155,8 +156,9 @@ def _replacement_locked(request: ReplacementRequest, by: User) -> ReplacementReq
 def replacement_approve(*, request: ReplacementRequest, by: User, today: date | None = None) -> Certificate:
     """The issuing center approves: a new certificate with a new number (this year's sequence) and the new
     photo; the old one becomes "replaced" and its verification points to the new one."""
-    request = _replacement_locked(request, by)
+    # The certificate before the request, in the order a revocation takes them: two orders would deadlock.
     old = certificate_locked(request.certificate)
+    request = _replacement_locked(request, by)
     if old.status != Status.VALID:
         raise RuleViolation("R-FJ-15", f"原证书当前为“{old.get_status_display()}”，不能补发")
     today = today_or_local(today)

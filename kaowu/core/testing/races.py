@@ -8,9 +8,13 @@ committed rows to see, and SQLite serialises the whole file, so there is no race
 """
 
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pkgutil import resolve_name
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.db import connection, connections
@@ -69,3 +73,35 @@ def message_of(error: BaseException) -> str:
     """The Chinese text a user would see for a refusal (ValidationError keeps it in .messages)."""
     messages = getattr(error, "messages", None)
     return " ".join(messages) if messages else str(error)
+
+
+@contextmanager
+def holding(target: str, *, pause: float = 0.5) -> Iterator[threading.Event]:
+    """Make one call reach a point first and stay there a moment: `target` (a dotted path, patched where the
+    service looks it up) runs, then sets the yielded event and pauses `pause` seconds before returning.
+
+    For a race whose loser re-reads the row instead of using a stale object: the other call waits on the
+    event (`after(event, call)`), so it reads while the first is inside its transaction, past the point the
+    pause follows. Without a lock it reads the old status and both succeed; with one it waits and is
+    refused. The outcome never depends on the pause being long enough, only whether the test can fail.
+    """
+    reached = threading.Event()
+    original = resolve_name(target)
+
+    def held(*args, **kwargs):
+        value = original(*args, **kwargs)
+        if not reached.is_set():
+            reached.set()
+            time.sleep(pause)
+        return value
+
+    with mock.patch(target, held):
+        yield reached
+
+
+def after(event: threading.Event, call: Callable[[], Any], timeout: float = 30) -> Callable[[], Any]:
+    """`call`, started once `event` is set (see `holding`)."""
+    def waiting():
+        assert event.wait(timeout), "the first call never reached the point it was to hold"
+        return call()
+    return waiting

@@ -21,7 +21,7 @@ from kaowu.accounts.roles import is_institution_staff_of
 from kaowu.catalog.policy import policy_active
 from kaowu.core.errors import PermissionRefused, RuleViolation
 from kaowu.core.services import audit_record
-from kaowu.core.workflow import transition_check
+from kaowu.core.workflow import row_lock, row_share_lock, transition_check
 from kaowu.plans.models import Plan, Session
 from kaowu.scoring.audit import ScoringAction
 from kaowu.scoring.composition import assessors_combine
@@ -61,7 +61,11 @@ SUMMARY_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 # --- shared checks ---------------------------------------------------------------------------------
 
 def require_entry_open(plan: Plan) -> None:
-    """Scores are entered and changed only until the institution submits them (R-FJ-10)."""
+    """Scores are entered and changed only until the institution submits them (R-FJ-10). Inside a transaction
+    the plan is share-locked until it ends: a submission (which locks the plan) waits for the entry, or the
+    entry for the submission and is then refused; entries of one plan do not wait for each other."""
+    if transaction.get_connection().in_atomic_block:
+        row_share_lock(plan, fields=["status"])
     release = ResultRelease.objects.filter(plan=plan).first()
     if release is not None and release.status not in OPEN_RELEASE:
         raise ValidationError(f"本计划成绩{release.get_status_display()}，不能再登记或修改；"
@@ -115,19 +119,27 @@ SUBJECT_SCORE_TRANSITIONS: dict[str, set[str]] = {
     SubjectScore.Status.ENTERED: {SubjectScore.Status.VERIFIED},
     SubjectScore.Status.VERIFIED: {SubjectScore.Status.ENTERED},
 }
+SUBJECT_SCORE_ACTIONS = {SubjectScore.Status.VERIFIED: ScoringAction.SCORE_VERIFIED,
+                         SubjectScore.Status.ENTERED: ScoringAction.SCORE_REOPENED}
 
 
 def subject_score_transition(*, subject_score: SubjectScore, to: str, by: User, reason: str = "",
                              save: bool = True) -> SubjectScore:
-    """Move the score's check status if SUBJECT_SCORE_TRANSITIONS allows it. The move is part of the
-    operation that makes it (score_check, spread_settle, room_compile, mismatch_resolve, attendance_record),
-    whose audit event records the score before and after, status included; so no event of its own here.
-    `save=False` when that operation saves the score's other changes with it."""
+    """Move the score's check status if SUBJECT_SCORE_TRANSITIONS allows it, with its own audit event beside
+    the event of the operation that makes the move (score_check, spread_settle, room_compile, mismatch_resolve,
+    attendance_record). `save=False` when that operation saves the score's other changes with it. The caller
+    is atomic."""
+    row_lock(subject_score, fields=["status"])
     transition_check(table=SUBJECT_SCORE_TRANSITIONS, status=SubjectScore.Status, current=subject_score.status,
                      to=to, noun="科目成绩")
+    before = subject_score.status
     subject_score.status = to
     if save:
         subject_score.save(update_fields=["status", "updated_at"])
+    plan_of = subject_score.session.plan if subject_score.session_id else subject_score.application.plan
+    audit_record(action=SUBJECT_SCORE_ACTIONS[to], actor=by, target=subject_score,
+                 organisation_id=plan_of.institution_id, before={"status": before},
+                 after={"status": to, **({"reason": reason} if reason else {})})
     return subject_score
 
 
@@ -141,7 +153,8 @@ SCORE_SHEET_TRANSITIONS: dict[str, set[str]] = {
 def score_sheet_transition(*, sheet: ScoreSheet, to: str, by: User, reason: str = "",
                            after: dict | None = None) -> ScoreSheet:
     """Sign the sheet if SCORE_SHEET_TRANSITIONS allows it: stamped, saved and audited (`after` adds the
-    signed scores to the event)."""
+    signed scores to the event). The caller is atomic."""
+    row_lock(sheet, fields=["status"])
     transition_check(table=SCORE_SHEET_TRANSITIONS, status=ScoreSheet.Status, current=sheet.status, to=to,
                      noun="评分表")
     sheet.status, sheet.signed_at = to, timezone.now()

@@ -23,7 +23,7 @@ from kaowu.accounts.models import Role, User
 from kaowu.accounts.roles import is_institution_staff_of, require_reviewing_center_of
 from kaowu.core.errors import PermissionRefused, RuleViolation
 from kaowu.core.services import audit_record, snapshot
-from kaowu.core.workflow import transition_check
+from kaowu.core.workflow import row_lock, transition_check
 from kaowu.plans.models import Plan
 from kaowu.registration.models import Application
 from kaowu.scoring.audit import ScoringAction
@@ -81,7 +81,9 @@ def result_release_transition(*, release: ResultRelease, to: str, by: User | Non
                               values: dict | None = None, after: dict | None = None) -> ResultRelease:
     """Move `release` to `to` if RESULT_RELEASE_TRANSITIONS allows it, with the timestamps the move implies
     (and `values`: the deadlines the caller computed), save it and write the audit event (`after` adds to
-    the release's snapshot). `reason` is the return's reason. `by` None is the daily job (finality)."""
+    the release's snapshot). `reason` is the return's reason. `by` None is the daily job (finality). The
+    caller is atomic."""
+    row_lock(release, fields=["status"])
     transition_check(table=RESULT_RELEASE_TRANSITIONS, status=Status, current=release.status, to=to, noun="成绩")
     before = snapshot(release, RELEASE_FIELDS)
     now = timezone.now()
@@ -126,7 +128,8 @@ def recheck_transition(*, recheck: RecheckRequest, to: str, by: User, reason: st
                        after: dict | None = None) -> RecheckRequest:
     """Decide `recheck` (to UPHELD or CORRECTED) if RECHECK_TRANSITIONS allows it: the decision's reason
     (a further correction's reason is added to the earlier ones), who and when; saved and audited
-    (`after` adds to the recheck's snapshot)."""
+    (`after` adds to the recheck's snapshot). The caller is atomic."""
+    row_lock(recheck, fields=["status"])
     transition_check(table=RECHECK_TRANSITIONS, status=RecheckRequest.Status, current=recheck.status, to=to,
                      noun="复查申请")
     before = snapshot(recheck, ["status", "decision_reason"])
@@ -189,6 +192,9 @@ def results_submit(*, plan: Plan, by: User, today: date | None = None) -> Result
     signed sheet, summary photo, spread settlement or second check is missing (R-FJ-10, R-CQ-11); the
     refusal lists them all. Composes the results and starts the center's confirmation deadline."""
     _require_staff(by, plan)
+    # Score entry share-locks the plan (entry.services.require_entry_open): it finishes before the gaps are
+    # read below, or waits and is refused once the results are submitted.
+    row_lock(plan)
     today = _today(today)
     release = _release_locked(release_get_or_create(plan))
     if release.status not in (Status.ENTERING, Status.RETURNED):
@@ -280,7 +286,8 @@ def recheck_request(*, result: Result, kind: str, reason: str, by: User,
     """A recheck of a published result, asked by the candidate or by the institution for them, within
     the window and only for clerical errors: 漏登、错登、错统 (R-FJ-11)."""
     result = Result.objects.select_related("release__plan__institution", "application__candidate").get(pk=result.pk)
-    release, plan = result.release, result.release.plan
+    # Locked: a finalisation or another recheck of the same result waits, or is waited for.
+    release, plan = row_lock(result.release), result.release.plan
     own = by.role == Role.CANDIDATE and result.application.candidate.user_id == by.pk
     if not (own or is_institution_staff_of(by, plan.institution_id)):
         raise PermissionRefused("只有考生本人或报名考核机构可以申请复查")

@@ -30,7 +30,7 @@ from kaowu.catalog.policy import policy_active
 from kaowu.core.errors import RuleViolation
 from kaowu.core.services import audit_record, snapshot
 from kaowu.core.workdays import uncovered_note, workdays_before, workdays_between
-from kaowu.core.workflow import transition_check
+from kaowu.core.workflow import row_lock, transition_check
 from kaowu.sites.audit import SiteAction
 from kaowu.sites.models import FacilityFiling, FacilityFilingAttachment, ReviewStatus, Site, UnifiedExamApplication
 from kaowu.sites.services import field_changes_apply, staff_only
@@ -77,8 +77,10 @@ ATTACHMENT_MAX_BYTES: dict[str, int] = {
 def filing_transition(*, filing: FacilityFiling | UnifiedExamApplication, to: str, by: User, reason: str = ""
                       ) -> FacilityFiling | UnifiedExamApplication:
     """Move a filing (or a unified-exam application, which follows the same table) to `to` if
-    FILING_TRANSITIONS allows it; stamp the submission or the review; write the audit event."""
+    FILING_TRANSITIONS allows it; stamp the submission or the review; write the audit event. The caller is
+    atomic (and has locked the row with the services' select_for_update)."""
     noun, actions = FILING_WORKFLOW_ACTIONS[type(filing)]
+    row_lock(filing, fields=["status"])
     transition_check(table=FILING_TRANSITIONS, status=ReviewStatus, current=filing.status, to=to, noun=noun)
     before = filing.status
     now = timezone.now()

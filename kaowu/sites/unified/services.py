@@ -12,6 +12,7 @@ from kaowu.accounts.models import User
 from kaowu.accounts.roles import require_institution_staff_of, require_reviewing_center_of
 from kaowu.core.errors import RuleViolation
 from kaowu.core.services import audit_record, snapshot
+from kaowu.core.workflow import row_lock
 from kaowu.sites.audit import SiteAction
 from kaowu.sites.filings.services import EDITABLE_STATUSES, FILING_TRANSITIONS, filing_transition, not_your_review
 from kaowu.sites.models import ReviewStatus, Site, UnifiedExamApplication
@@ -76,6 +77,8 @@ def unified_application_update(*, application: UnifiedExamApplication, by: User,
 def unified_application_submit(*, application: UnifiedExamApplication, by: User) -> UnifiedExamApplication:
     """Send the application to the center (R-SC24-3): a usable site and all three statements."""
     require_institution_staff_of(by, application.institution, staff_only(application.institution))
+    # One pending application per institution: a second submission waits here and then sees the first.
+    row_lock(application.institution)
     application = (UnifiedExamApplication.objects.select_for_update(of=("self",))
                    .select_related("site").get(pk=application.pk))
     if ReviewStatus.SUBMITTED not in FILING_TRANSITIONS[application.status]:

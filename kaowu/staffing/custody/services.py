@@ -16,7 +16,7 @@ from kaowu.accounts.models import User
 from kaowu.accounts.roles import require_reviewing_center_of
 from kaowu.core.errors import PermissionRefused, RuleViolation
 from kaowu.core.services import audit_record
-from kaowu.core.workflow import transition_check
+from kaowu.core.workflow import row_lock, transition_check
 from kaowu.plans.models import Session
 from kaowu.sites.models import Room
 from kaowu.staffing.audit import StaffingAction
@@ -60,6 +60,7 @@ PAPER_PACKAGE_ACTIONS = {
 def paper_package_transition(*, package: PaperPackage, to: str, by: User, reason: str = "") -> PaperPackage:
     """Move a (locked) package to `to`. The handover or the leak report that moves it writes its own event
     beside this one. Filed under the plan's reviewing center. The caller is atomic."""
+    row_lock(package, fields=["status"])
     transition_check(table=PAPER_PACKAGE_TRANSITIONS, status=PaperPackage.Status, current=package.status, to=to,
                      noun="试卷袋")
     before = package.status
@@ -145,10 +146,11 @@ def handover_record(*, package: PaperPackage, stage: str, giver: StaffMember, re
                     by: User, note: str = "") -> Handover:
     """Record one handover of the chain. Refused unless both sides signed, the count and the seal agree,
     the giver holds the package, the stage is the next one and the receiver is of its kind."""
-    # Lock the package: two people recording the same handover at once must not both succeed.
-    package = ((PaperPackage.objects.select_for_update(of=("self",))
-               .select_related("session__plan", "custodian", "holder"))
-               .get(pk=package.pk))
+    # Lock the package: two people recording the same handover at once must not both succeed. The row alone
+    # (row_lock): PostgreSQL re-checks a FOR UPDATE row that changed with the joined rows it first read, so
+    # joining the holder the other handover just changed would find no package at all.
+    row_lock(package)
+    package = PaperPackage.objects.select_related("session__plan", "custodian", "holder").get(pk=package.pk)
     if not may_record_handover(by, package, giver=giver, receiver=receiver):
         raise PermissionRefused("只有审核中心、考核机构的工作人员或交接双方本人可以登记交接")
     if stage not in Handover.Stage.values:
@@ -223,8 +225,8 @@ def leak_report(*, package: PaperPackage, description: str, by: User) -> LeakRep
     description = (description or "").strip()
     if not description:
         raise ValidationError({"description": "请说明发现的情况（时间、地点、经过）"})
-    package = (PaperPackage.objects.select_for_update(of=("self",))
-               .select_related("holder", "session__plan").get(pk=package.pk))
+    row_lock(package)  # the row alone, as in handover_record: the holder may be changing
+    package = PaperPackage.objects.select_related("holder", "session__plan").get(pk=package.pk)
     before = _snapshot(package)
     report = LeakReport.objects.create(package=package, reported_by=by, reported_at=timezone.now(),
                                        description=description)

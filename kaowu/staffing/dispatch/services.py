@@ -17,7 +17,7 @@ from kaowu.accounts.models import User
 from kaowu.accounts.roles import is_reviewing_center_of
 from kaowu.core.errors import PermissionRefused, RuleViolation
 from kaowu.core.services import AuditRow, audit_record, audit_record_many
-from kaowu.core.workflow import transition_check
+from kaowu.core.workflow import row_lock, transition_check
 from kaowu.plans.models import Plan
 from kaowu.staffing.audit import StaffingAction
 from kaowu.staffing.models import DispatchAssignment, DispatchRun, StaffMember
@@ -93,6 +93,7 @@ DISPATCH_RUN_ACTIONS = {
 
 def dispatch_run_transition(*, run: DispatchRun, to: str, by: User, reason: str = "") -> DispatchRun:
     """Move a (locked) run to `to`: a publication stamps who and when. The caller is atomic."""
+    row_lock(run, fields=["status"])
     transition_check(table=DISPATCH_RUN_TRANSITIONS, status=Status, current=run.status, to=to, noun="派遣方案")
     before = run.status
     run.status = to
@@ -158,6 +159,7 @@ def dispatch_assignment_transition(*, assignment: DispatchAssignment, to: str, b
                                    reason: str = "") -> DispatchAssignment:
     """Move a (locked) assignment to `to`: a confirmation or a decline stamps when, a decline keeps its
     reason. The caller is atomic."""
+    row_lock(assignment, fields=["status"])
     fields = _assignment_move(assignment, to=to, reason=reason, now=timezone.now())
     assignment.save(update_fields=fields)
     audit_record(action=DISPATCH_ASSIGNMENT_ACTIONS[to], actor=by, target=assignment,
@@ -278,6 +280,7 @@ def assignment_replace(*, assignment: DispatchAssignment, staff: StaffMember, by
     _require_center(by, run.plan)
     if run.status not in (Status.PROPOSED, Status.PUBLISHED):
         raise ValidationError("该派遣方案已被取代，不能再调整")
+    row_lock(assignment)  # a decline at the same moment: one of the two
     if assignment.status not in LIVE_ASSIGNMENT:
         raise ValidationError("该安排已谢绝或撤回，不能调整")
     if staff.pk == assignment.staff_id:
