@@ -97,6 +97,22 @@ COLUMNS: list[Column] = [
     Column("apprenticeship", "学徒期满", False, "本职业或相关职业学徒期满的填“是”，否则留空或填“否”", True),
 ]
 TITLES = {c.key: c.title for c in COLUMNS}
+# The other titles offices give the columns (compared as core.excel.header_key does: spaces, line breaks,
+# full-width brackets and required-marks do not count).
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "name": ("考生姓名", "学员姓名", "报名人姓名"),
+    "id_type": ("证件种类", "身份证件类型"),
+    "id_number": ("身份证号", "身份证号码", "公民身份号码", "身份证", "证件号", "身份证件号码"),
+    "birth_date": ("出生年月", "出生年月日", "出生时间", "生日"),
+    "education": ("学历", "最高学历", "文化水平"),
+    "phone": ("手机号码", "联系电话", "手机", "电话", "联系方式", "移动电话"),
+    "address": ("地址", "联系地址", "家庭住址", "通信地址", "家庭地址"),
+    "postal_code": ("邮编",),
+    "employer": ("单位", "单位名称", "所在单位", "工作单位名称"),
+    "item": ("考核项目", "报考职业（工种）及等级", "申报项目", "报考职业及等级"),
+    "work_start": ("参加工作时间", "从事本职业时间"),
+    "cert_issued_on": ("证书发证日期", "发证时间"),
+}
 ID_TYPES = {label: value for value, label in IdType.choices}
 GENDERS = {value for value, _label in Gender.choices}
 EDUCATION = {label: value for value, label in EducationLevel.choices} | {
@@ -196,9 +212,9 @@ def import_token_read(token: str, *, by: User) -> dict:
 # --- reading -----------------------------------------------------------------------------------
 
 def sheet_read(path: Path) -> tuple[dict[str, int], list[tuple[int, list]]]:
-    """The column positions and the non-empty data rows (Excel row number, cells) of the first sheet."""
+    """The column positions and the non-empty data rows (row number, cells) of the data sheet (or the CSV)."""
     return sheet_rows_read(path, sheet_name=SHEET_NAME, columns={c.title: c.key for c in COLUMNS},
-                           required={c.title: (c.key,) for c in COLUMNS if c.required},
+                           required={c.title: (c.key,) for c in COLUMNS if c.required}, synonyms=SYNONYMS,
                            template_label="请使用导入模板", row_hint="一名考生", max_rows=MAX_ROWS)
 
 

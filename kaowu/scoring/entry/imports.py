@@ -44,6 +44,12 @@ TOKEN_SALT = "kaowu.scoring.theory_import"
 SHEET_NAME = "成绩"
 MAX_ROWS = 5_000
 COLUMNS = {"ticket": "准考证号", "id_number": "身份证号", "name": "姓名", "score": "成绩", "absent": "缺考"}
+# The other titles offices (and computer-exam systems) give the columns, compared as core.excel.header_key does.
+SYNONYMS = {"ticket": ("准考证号码", "准考证", "准考证编号"),
+            "id_number": ("证件号码", "身份证号码", "公民身份号码", "身份证", "证件号"),
+            "name": ("考生姓名", "学员姓名"),
+            "score": ("分数", "得分", "考试成绩", "理论成绩", "理论知识成绩", "总分", "总成绩"),
+            "absent": ("是否缺考", "缺考标记", "缺考情况")}
 # The title said when missing → the columns any one of which will do.
 REQUIRED = {"准考证号或身份证号": ("ticket", "id_number"), "姓名": ("name",), "成绩": ("score", "absent")}
 ABSENT_WORDS = {"是", "缺考", "√", "✓", "Y", "y"}
@@ -113,7 +119,8 @@ def theory_token_read(token: str, *, by: User) -> dict:
 def theory_sheet_read(path: Path) -> tuple[dict[str, int], list[tuple[int, list]]]:
     """The column positions and the non-empty data rows (Excel row number, cells)."""
     return sheet_rows_read(path, sheet_name=SHEET_NAME, columns={title: key for key, title in COLUMNS.items()},
-                           required=REQUIRED, template_label="请使用成绩导入模板", row_hint="一名考生的成绩",
+                           required=REQUIRED, synonyms=SYNONYMS, template_label="请使用成绩导入模板",
+                           row_hint="一名考生的成绩",
                            max_rows=MAX_ROWS, too_many_advice="")
 
 
