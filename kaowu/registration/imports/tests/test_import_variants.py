@@ -105,3 +105,9 @@ def test_the_sheet_with_the_most_expected_titles_is_the_data_sheet(open_plan, tm
     report = imports.import_validate(plan=open_plan, path=path)
 
     assert [row.id_number for row in report.rows] == [good_row(1)[2], good_row(2)[2]]
+
+
+def test_the_upload_page_offers_csv_and_says_what_it_accepts(login, institution_clerk, open_plan):
+    page = login(institution_clerk).get(f"/registration/import/?plan={open_plan.pk}").content.decode()
+    assert 'accept=".xlsx,.xls,.csv"' in page
+    assert "Excel或CSV文件（.xlsx、.xls 或 .csv" in page and "GBK编码" in page and "“身份证号”" in page

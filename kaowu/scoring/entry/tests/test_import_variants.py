@@ -71,3 +71,11 @@ def test_a_missing_header_is_named_with_its_row_and_the_titles_it_may_have(ew, i
                                   by=institution_clerk)
     message = refused.value.message
     assert "缺少必需的列：成绩。工作表“Sheet1”第3行未找到表头“成绩”（也可写作：分数、得分" in message
+
+
+def test_the_upload_page_offers_csv_and_says_what_it_accepts(ew, login, institution_clerk):
+    from django.urls import reverse
+
+    page = login(institution_clerk).get(reverse("score_import_upload", args=[ew.theory.pk])).content.decode()
+    assert 'accept=".xlsx,.xls,.csv"' in page
+    assert "Excel或CSV文件（.xlsx、.xls 或 .csv" in page and "GBK编码" in page and "“理论知识成绩”" in page

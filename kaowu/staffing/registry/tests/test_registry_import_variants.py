@@ -87,3 +87,11 @@ def test_a_missing_header_is_named_with_its_row_and_the_titles_it_may_have(cheng
         imports.registry_import_upload(upload=SimpleUploadedFile("人员.csv", content),
                                        organisation=chengdu_reviewer.organisation, by=chengdu_reviewer)
     assert "缺少必需的列：身份证号。第1行未找到表头“身份证号”（也可写作：证件号码、身份证号码" in refused.value.message
+
+
+def test_the_upload_page_offers_csv_and_says_what_it_accepts(client, login, chengdu_reviewer, catalogue):
+    from django.urls import reverse
+
+    page = login(chengdu_reviewer).get(reverse("staff_import_upload")).content.decode()
+    assert 'accept=".xlsx,.xls,.csv"' in page
+    assert "Excel或CSV文件（.xlsx、.xls 或 .csv" in page and "GBK编码" in page and "“证件号码”" in page
