@@ -1,4 +1,4 @@
-"""Theory scores from an Excel file (成绩导入), for a session scored outside the system (paper or computer
+"""Theory scores from an Excel or CSV file (成绩导入), for a session scored outside the system (paper or computer
 exam): one row per candidate with 准考证号 or 身份证号, 姓名, and 成绩 or 缺考.
 
 The flow is registration's bulk import (kaowu/registration/imports.py), with the file checks, storage and
@@ -117,7 +117,7 @@ def theory_token_read(token: str, *, by: User) -> dict:
 # --- reading ---------------------------------------------------------------------------------------
 
 def theory_sheet_read(path: Path) -> tuple[dict[str, int], list[tuple[int, list]]]:
-    """The column positions and the non-empty data rows (Excel row number, cells)."""
+    """The column positions and the non-empty data rows (row number, cells) of the score sheet (or the CSV)."""
     return sheet_rows_read(path, sheet_name=SHEET_NAME, columns={title: key for key, title in COLUMNS.items()},
                            required=REQUIRED, synonyms=SYNONYMS, template_label="请使用成绩导入模板",
                            row_hint="一名考生的成绩",

@@ -1,4 +1,4 @@
-"""Bulk import of the staff registry from Excel (考务人员批量导入).
+"""Bulk import of the staff registry from Excel or CSV (考务人员批量导入).
 
 The same flow as the candidates' import (kaowu.registration.imports.services), with the file checks, storage,
 token, sheet reading and refusal and row-error types of kaowu.core.excel and registration's cell
@@ -194,7 +194,7 @@ def registry_import_token_read(token: str, *, by: User) -> dict:
 # --- reading -----------------------------------------------------------------------------------
 
 def sheet_read(path: Path) -> tuple[dict[str, int], list[tuple[int, list]]]:
-    """The column positions and the non-empty data rows (Excel row number, cells) of the staff sheet."""
+    """The column positions and the non-empty data rows (row number, cells) of the staff sheet (or the CSV)."""
     # The card's columns come all or none: a file with some of them must have them all.
     return sheet_rows_read(path, sheet_name=SHEET_NAME, columns={c.title: c.key for c in COLUMNS},
                            required={c.title: (c.key,) for c in COLUMNS if c.required}, together=CARD_KEYS,

@@ -13,7 +13,7 @@ from kaowu.core.excel import workbook_bytes
 from kaowu.core.testing.tables import VARIANTS, csv_bytes, template_filled, variant_files
 from kaowu.registration.imports import services as imports
 from kaowu.registration.imports.template import import_template_build
-from kaowu.registration.imports.tests.factories import HEADER, PROFILE_KEYS, good_row, xlsx
+from kaowu.registration.imports.tests.factories import HEADER, HR, INFANT, PROFILE_KEYS, good_row, xlsx
 from kaowu.registration.models import Application
 
 SYNONYMS = {"证件号码": "身份证号", "手机号": "联系电话", "姓名": "考生姓名", "出生日期": "出生年月",
@@ -111,3 +111,30 @@ def test_the_upload_page_offers_csv_and_says_what_it_accepts(login, institution_
     page = login(institution_clerk).get(f"/registration/import/?plan={open_plan.pk}").content.decode()
     assert 'accept=".xlsx,.xls,.csv"' in page
     assert "Excel或CSV文件（.xlsx、.xls 或 .csv" in page and "GBK编码" in page and "“身份证号”" in page
+
+
+@pytest.mark.parametrize("variant", ["csv_gbk", "title_row"])
+def test_an_occupation_and_a_level_column_instead_of_the_item_import_the_same_applications(
+        open_plan, institution_clerk, variant):
+    template = template_filled(import_template_build(plan=open_plan), imports.SHEET_NAME, rows())
+    expected = imported(open_plan, institution_clerk, "报名.xlsx", template)
+    at = HEADER.index("报考项目")
+    levels = {INFANT: ("育婴员", "四级"), HR: ("企业人力资源管理师", "三级/高级工")}
+    split = [line[:at] + list(levels[line[at]]) + line[at + 1:] for line in rows()]
+    header = HEADER[:at] + ["申报职业（工种）", "申报\n等级"] + HEADER[at + 1:]
+
+    name, content, _first = variant_files(header, split, synonyms={})[variant]
+
+    assert imported(open_plan, institution_clerk, name, content) == expected
+
+
+def test_a_level_that_is_no_level_is_reported_on_the_row(open_plan, tmp_path):
+    at = HEADER.index("报考项目")
+    line = good_row(1)
+    path = tmp_path / "a.csv"
+    path.write_bytes(csv_bytes(HEADER[:at] + ["报考职业", "等级"], [line[:at] + ["育婴员", "六级"]]))
+
+    report = imports.import_validate(plan=open_plan, path=path)
+
+    assert [(e.row, e.column, e.reason) for e in report.errors] == [
+        (2, "报考项目", "申报等级“六级”无效，应为一级至五级（如“四级”“四级/中级工”或4）")]
