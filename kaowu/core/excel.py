@@ -223,6 +223,8 @@ def _xlsx_heads(path: Path, names: Collection[str], limit: int) -> dict[str, lis
                             line[index] = "".join(t.text or "" for t in cell.iter(f"{{{_OOXML['m']}}}t"))
                         elif kind == "str":
                             line[index] = cell.findtext("m:v", "", _OOXML)
+                        elif cell.findtext("m:v", "", _OOXML):
+                            line[index] = 0  # a number, a date or a truth value: something, though never a title
                     rows[number - 1] = line
                     element.clear()
             wanted[name] = rows
@@ -313,6 +315,7 @@ class _Header:
     row: int  # the header's index in the table's rows: 0 for row 1
     positions: dict[str, int]
     missing: list[str]  # the required titles it lacks
+    data: bool  # a row below it holds something
 
 
 def _header_lookup(columns: Mapping[str, str], synonyms: Mapping[str, Iterable[str]]) -> dict[str, tuple[str, int]]:
@@ -376,24 +379,26 @@ def sheet_rows_read(path: Path, *, sheet_name: str, columns: Mapping[str, str],
         for index, line in enumerate(table.cells[:HEADER_SCAN_ROWS]):
             positions = _header_match(line, lookup)
             if positions:
-                found.append(_Header(table, order, index, positions, _missing(positions, required, together, titles)))
+                found.append(_Header(table, order, index, positions, _missing(positions, required, together, titles),
+                                     any(_filled(line) for line in table.cells[index + 1:])))
         return found
 
     def fits(rows: list) -> bool:
-        return any(not h.missing for h in headers_of(_Table(sheet_name, rows), 0))
+        return any(not h.missing and h.data for h in headers_of(_Table(sheet_name, rows), 0))
 
     tables = _tables_read(path, sheet_name=sheet_name, fits=fits)
     for order, table in enumerate(tables):
         candidates += headers_of(table, order)
     if not candidates:
-        if not any(any(v not in ("", None) for v in line) for t in tables for line in t.cells[:HEADER_SCAN_ROWS]):
+        if not any(_filled(line) for t in tables for line in t.cells[:HEADER_SCAN_ROWS]):
             raise ImportRefused(f"文件为空：第1行应为表头（{template_label}）")
         expected = "、".join(f"“{title}”" for title in list(required)[:3])
         raise ImportRefused(f"未找到表头：{_where(tables[0], None)}前{HEADER_SCAN_ROWS}行中没有一行含有{expected}等列名"
                             f"（{template_label}，不要修改表头）")
-    # The most required titles present, then the most titles, then the template's sheet, then the earliest.
-    best = min(candidates, key=lambda h: (len(h.missing), -len(h.positions), h.table.name != sheet_name, h.order,
-                                          h.row))
+    # The most required titles present, then rows below it (the template's sheet left empty beside the data's),
+    # then the most titles, then the template's sheet, then the earliest.
+    best = min(candidates, key=lambda h: (len(h.missing), not h.data, -len(h.positions), h.table.name != sheet_name,
+                                          h.order, h.row))
     if best.missing:
         expected = "、".join(_expected(title, required[title] if title in required else (columns.get(title),),
                                        titles, synonyms) for title in best.missing)
@@ -402,13 +407,17 @@ def sheet_rows_read(path: Path, *, sheet_name: str, columns: Mapping[str, str],
     cells = best.table.cells
     if not best.table.whole:  # only its first rows' text was read
         cells = _calamine_sheet(CalamineWorkbook.from_path(str(path)), best.table.name)
-    rows = [(number, line) for number, line in enumerate(cells[best.row + 1:], start=best.row + 2)
-            if any(v not in ("", None) for v in line)]
+    rows = [(number, line) for number, line in enumerate(cells[best.row + 1:], start=best.row + 2) if _filled(line)]
     if not rows:
         raise ImportRefused(f"文件中没有数据行：请从表头下一行（第{best.row + 2}行）起每行填写{row_hint}")
     if len(rows) > max_rows:
         raise ImportRefused(f"数据行过多（{len(rows)}行），每个文件最多{max_rows}行{too_many_advice}")
     return best.positions, rows
+
+
+def _filled(line: Sequence) -> bool:
+    """Whether a row holds anything: a cell of spaces (a CSV's) does not count."""
+    return any(v is not None and (v.strip() if isinstance(v, str) else True) for v in line)
 
 
 def _where(table: _Table, row: int | None) -> str:

@@ -103,3 +103,15 @@ def test_a_synonym_given_to_two_columns_is_refused_where_the_import_is_defined(t
     path.write_text("姓名,证件号码\n张三,510\n", encoding="utf-8")
     with pytest.raises(ValueError, match="电话"):
         read(path, synonyms={"phone": ("电话",), "id_number": ("电话",)})
+
+
+def test_the_templates_sheet_left_empty_gives_way_to_the_sheet_that_holds_the_rows(tmp_path):
+    book = Workbook()
+    book.active.title = "报名信息"
+    book["报名信息"].append(["姓名", "证件号码", "手机号"])
+    data = book.create_sheet("Sheet1")
+    data.append(["姓名", "身份证号"])
+    data.append([1, 2])
+    path = tmp_path / "a.xlsx"
+    path.write_bytes(workbook_bytes(book))
+    assert read(path) == ({"name": 0, "id_number": 1}, [(2, [1, 2])])
