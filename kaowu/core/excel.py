@@ -291,7 +291,7 @@ def _tables_read(path: Path, *, sheet_name: str, fits: Callable[[list], bool]) -
     tables: list[_Table] = []
     if sheet_name in names:
         first = _Table(sheet_name, _calamine_sheet(workbook, sheet_name))
-        if fits(first.cells[:HEADER_SCAN_ROWS]):
+        if fits(first.cells):
             return [first]
         tables.append(first)
     others = [name for name in names if name != sheet_name]
