@@ -1,23 +1,32 @@
 """What the Excel imports (candidates, theory scores, the staff registry) have in common.
 
-Reading: an upload is checked by its size and first bytes (`workbook_kind`), kept under MEDIA_ROOT with a
-signed, database-free token (`upload_keep`, `upload_token_load`: any app server can pick it up, given a
-shared MEDIA_ROOT), and its sheet read with python-calamine into the column positions found by their
-titles and the non-empty data rows (`sheet_rows_read`, `row_reader`). Every refusal of a file as a whole
-is an `ImportRefused` with the Chinese text for the clerk; a faulty cell is a `RowError`.
+Reading: an upload (.xlsx, .xls or .csv) is checked by its size and first bytes (`workbook_kind`), kept under
+MEDIA_ROOT with a signed, database-free token (`upload_keep`, `upload_token_load`: any app server can pick it up,
+given a shared MEDIA_ROOT), and read into the column positions found by their titles and the non-empty data rows
+(`sheet_rows_read`, `row_reader`): workbooks with python-calamine, CSV files in UTF-8 (with or without a BOM) or
+GBK/GB18030 (`csv_rows`). The header and its sheet are found by their content: the row among the first ones of
+each visible sheet that holds the most expected titles, compared without spaces, line breaks, full-width forms
+and required-marks (`header_key`), each title with the synonyms offices use (身份证号 for 证件号码). Every refusal of
+a file as a whole is an `ImportRefused` with the Chinese text for the clerk; a faulty cell is a `RowError`.
 
 Writing the templates: the header row with a note, colour, width and number format per column
 (`workbook_start`, `header_row_write`), drop-downs taken from a hidden 代码表 sheet (`code_lists_add`), the 说明 sheet
 (`notes_sheet_add`) and the file's bytes (`workbook_bytes`).
 """
 
+import codecs
+import csv
 import hashlib
 import io
+import re
+import unicodedata
 import uuid
+import zipfile
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
+from xml.etree import ElementTree
 
 from django.core import signing
 from django.core.files.storage import default_storage
@@ -27,12 +36,14 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 TOKEN_MAX_AGE = 24 * 60 * 60
 SPLIT_ADVICE = "，请分成多个文件导入"
+TEXT_SUFFIXES = (".csv", ".txt")
+NOT_TABLE = "文件不是Excel工作簿（.xlsx 或 .xls）或CSV文件，请下载导入模板填写后上传"
 
 Cells = list  # one row of a sheet as calamine gives it
 T = TypeVar("T")
@@ -58,8 +69,9 @@ class RowError:
 
 # --- the stored upload and its token ------------------------------------------------------------
 
-def workbook_kind(*, size: int, head: bytes, max_bytes: int) -> str:
-    """The kind of workbook ("xlsx" or "xls") from its size and first bytes; refuses anything else."""
+def workbook_kind(*, size: int, head: bytes, max_bytes: int, name: str = "") -> str:
+    """The kind of file ("xlsx", "xls" or "csv") from its size, first bytes and, for a CSV (which has no
+    signature), its name (.csv, or .txt as Excel saves tab-separated text); refuses anything else."""
     if size > max_bytes:
         raise ImportRefused(f"文件过大（{size / 1024 / 1024:.1f} MB），上限为 {max_bytes // 1024 // 1024} MB，"
                             f"请分成多个文件导入")
@@ -69,7 +81,9 @@ def workbook_kind(*, size: int, head: bytes, max_bytes: int) -> str:
         return "xlsx"
     if head.startswith(XLS_MAGIC):
         return "xls"
-    raise ImportRefused("文件不是Excel工作簿（.xlsx 或 .xls），请下载导入模板填写后上传")
+    if name.lower().endswith(TEXT_SUFFIXES):
+        return "csv"
+    raise ImportRefused(NOT_TABLE)
 
 
 def import_file_path(file_name: str) -> Path:
@@ -78,13 +92,14 @@ def import_file_path(file_name: str) -> Path:
 
 
 def upload_keep(upload, *, storage_dir: str, max_bytes: int, read: Callable[[Path], T]) -> tuple[str, str, T]:
-    """Check an uploaded workbook, keep it as `storage_dir`/<random>.<kind> and read it with `read`.
+    """Check an uploaded workbook or CSV, keep it as `storage_dir`/<random>.<kind> and read it with `read`.
 
     Returns (stored name, SHA-256 in hex, what `read` returned). A file `read` refuses is deleted again, so a
     refused upload leaves nothing behind.
     """
     upload.seek(0)
-    kind = workbook_kind(size=upload.size, head=upload.read(8), max_bytes=max_bytes)
+    kind = workbook_kind(size=upload.size, head=upload.read(8), max_bytes=max_bytes,
+                         name=str(getattr(upload, "name", "") or ""))
     upload.seek(0)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
@@ -116,52 +131,304 @@ def upload_token_load(token: str, *, salt: str, max_age: int = TOKEN_MAX_AGE, st
     return data
 
 
-# --- reading ------------------------------------------------------------------------------------
+# --- reading ----------------------------------------------------------------------------------
+
+HEADER_SCAN_ROWS = 10  # the header is looked for in the first rows of each sheet (a title row may sit above it)
+# Marks an office adds to a title: 必填 (required), 选填 (optional).
+_TITLE_MARK_RE = re.compile(r"\((?:必填|选填|必选|可选|可不填|非必填)(?:项)?\)|[*★]")
+_TRAILING_NOTE_RE = re.compile(r"\([^()]*\)$")
+UNREADABLE = "无法读取该Excel文件：文件已损坏、已加密或不是Excel工作簿"
+_OOXML = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+          "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
+
 
 def header_key(value) -> str:
-    """A header cell as a column title: spaces and a required-mark (*, （必填）) dropped."""
-    text = str(value or "").strip().replace(" ", "").replace("\u3000", "")
-    return text.rstrip("*＊").removesuffix("（必填）").removesuffix("(必填)")
+    """A header cell as a column title: full-width forms as ASCII (（）＊ → ()*), no whitespace at all (a title
+    wrapped with Alt+Enter, spaces between the characters), and no required-mark (*姓名, 姓名*, 姓名（必填）)."""
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value or "")))
+    return _TITLE_MARK_RE.sub("", text).rstrip(":：")
+
+
+@dataclass(frozen=True)
+class _Table:
+    """One sheet of a file (or the CSV): its name ("" for a CSV) and every row, the first being row 1."""
+    name: str
+    cells: list
+    whole: bool = True  # False when only the first rows' text was read (_xlsx_heads)
+
+
+def _csv_text(data: bytes) -> str:
+    """The text of a CSV file: UTF-16 with its BOM (Excel's Unicode text), else UTF-8 (with or without a BOM),
+    else GB18030 (GBK, what Chinese Excel writes as "CSV（逗号分隔）")."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ImportRefused(NOT_TABLE) from None
+    if b"\x00" in data:
+        raise ImportRefused(NOT_TABLE)
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportRefused("无法识别CSV文件的编码：请在Excel中另存为“CSV UTF-8（逗号分隔）”后上传")
+
+
+def csv_rows(path: Path) -> list[list[str]]:
+    """The rows of a CSV file, separated by commas, or by tabs (Excel's 文本文件) or semicolons when its first
+    line holds more of those than commas."""
+    text = _csv_text(path.read_bytes())
+    first = text[:4096].split("\n", 1)[0]
+    delimiter = max(",\t;", key=lambda d: (first.count(d), d == ","))
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error:
+        raise ImportRefused("无法读取该CSV文件：引号不成对或格式有误，请在Excel中另存为CSV后上传") from None
+
+
+def _xlsx_heads(path: Path, names: Collection[str], limit: int) -> dict[str, list[list]]:
+    """The text cells of the first `limit` rows of the sheets `names` of an .xlsx, read without loading the sheets
+    (a styled sheet can declare a million rows): one list per row from row 1, None where a cell is no text."""
+    heads: dict[str, list[list]] = {}
+    with zipfile.ZipFile(path) as archive:
+        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.findall("rel:Relationship", _OOXML)}
+        wanted: dict[str, list[list]] = {}
+        for sheet in book.iterfind("m:sheets/m:sheet", _OOXML):
+            name = sheet.get("name")
+            if name not in names:
+                continue
+            target = targets[sheet.get(f"{{{_OOXML['r']}}}id")]
+            member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            rows: list[list] = []
+            with archive.open(member) as stream:
+                for _event, element in ElementTree.iterparse(stream):
+                    if element.tag != f"{{{_OOXML['m']}}}row":
+                        continue
+                    number = int(element.get("r") or len(rows) + 1)
+                    if number > limit:
+                        break
+                    rows.extend([] for _ in range(number - len(rows)))
+                    line: list = []
+                    for cell in element.iterfind("m:c", _OOXML):
+                        index = _column_index(cell.get("r", ""), default=len(line))
+                        line.extend(None for _ in range(index + 1 - len(line)))
+                        kind = cell.get("t")
+                        if kind == "s":
+                            line[index] = ("s", int(cell.findtext("m:v", "0", _OOXML)))
+                        elif kind == "inlineStr":
+                            line[index] = "".join(t.text or "" for t in cell.iter(f"{{{_OOXML['m']}}}t"))
+                        elif kind == "str":
+                            line[index] = cell.findtext("m:v", "", _OOXML)
+                        elif cell.findtext("m:v", "", _OOXML):
+                            line[index] = 0  # a number, a date or a truth value: something, though never a title
+                    rows[number - 1] = line
+                    element.clear()
+            wanted[name] = rows
+        needed = {value[1] for rows in wanted.values() for line in rows for value in line if isinstance(value, tuple)}
+        strings = _shared_strings(archive, needed) if needed else {}
+        for name, rows in wanted.items():
+            heads[name] = [[strings.get(v[1], "") if isinstance(v, tuple) else v for v in line] for line in rows]
+    return heads
+
+
+def _column_index(reference: str, *, default: int) -> int:
+    letters = "".join(ch for ch in reference if ch.isalpha())
+    if not letters:
+        return default
+    index = 0
+    for ch in letters.upper():
+        index = index * 26 + ord(ch) - 64
+    return index - 1
+
+
+def _shared_strings(archive: zipfile.ZipFile, needed: set[int]) -> dict[int, str]:
+    """The shared strings of the indices `needed`, reading the table only as far as the last of them."""
+    found: dict[int, str] = {}
+    last = max(needed)
+    index = -1
+    text, run = f"{{{_OOXML['m']}}}t", f"{{{_OOXML['m']}}}r"
+    with archive.open("xl/sharedStrings.xml") as stream:
+        for _event, element in ElementTree.iterparse(stream):
+            if element.tag != f"{{{_OOXML['m']}}}si":
+                continue
+            index += 1
+            if index in needed:  # plain text (<t>) or rich text runs (<r><t>); phonetic runs (<rPh>) are no text
+                found[index] = "".join(
+                    (child.text or "") if child.tag == text else (child.findtext("m:t", "", _OOXML))
+                    for child in element if child.tag in (text, run))
+            element.clear()
+            if index >= last:
+                break
+    return found
+
+
+def _calamine_sheet(workbook: CalamineWorkbook, name: str) -> list:
+    try:
+        return workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except Exception:  # noqa: BLE001 - calamine raises many kinds; each means "not a readable workbook"
+        raise ImportRefused(UNREADABLE) from None
+
+
+def _tables_read(path: Path, *, sheet_name: str, fits: Callable[[list], bool]) -> list[_Table]:
+    """The visible sheets of the file, each with (at least) its first rows.
+
+    A CSV is one table. In a workbook the sheet `sheet_name` is read first, whole (it is the template's data sheet):
+    when its header fits, no other sheet is opened. Otherwise the other visible sheets are looked at by their first
+    HEADER_SCAN_ROWS rows only, read from the file's XML for an .xlsx (calamine would load every row).
+    """
+    if path.suffix.lower() == ".csv":
+        return [_Table("", csv_rows(path))]
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        names = [m.name for m in workbook.sheets_metadata
+                 if m.visible == SheetVisibleEnum.Visible and m.typ == SheetTypeEnum.WorkSheet] or workbook.sheet_names
+    except Exception:  # noqa: BLE001 - calamine raises many kinds; each means "not a readable workbook"
+        raise ImportRefused(UNREADABLE) from None
+    tables: list[_Table] = []
+    if sheet_name in names:
+        first = _Table(sheet_name, _calamine_sheet(workbook, sheet_name))
+        if fits(first.cells):
+            return [first]
+        tables.append(first)
+    others = [name for name in names if name != sheet_name]
+    heads: dict[str, list[list]] = {}
+    if others and path.suffix.lower() == ".xlsx":
+        try:
+            heads = _xlsx_heads(path, others, HEADER_SCAN_ROWS)
+        except Exception:  # noqa: BLE001 - an unusual layout: calamine reads those sheets instead
+            heads = {}
+    for name in others:
+        tables.append(_Table(name, heads[name], whole=False) if name in heads
+                      else _Table(name, _calamine_sheet(workbook, name)))
+    tables.sort(key=lambda t: names.index(t.name))
+    return tables
+
+
+@dataclass(frozen=True)
+class _Header:
+    table: _Table
+    order: int  # the table's place among the file's sheets
+    row: int  # the header's index in the table's rows: 0 for row 1
+    positions: dict[str, int]
+    missing: list[str]  # the required titles it lacks
+    data: bool  # a row below it holds something
+
+
+def _header_lookup(columns: Mapping[str, str], synonyms: Mapping[str, Iterable[str]]) -> dict[str, tuple[str, int]]:
+    """Each title a header cell may hold (its `header_key`) → (column key, 0 for the template's title or 1 for a
+    synonym). A synonym shared by two columns would be ambiguous: refused here, at the import's definition."""
+    lookup: dict[str, tuple[str, int]] = {header_key(title): (key, 0) for title, key in columns.items()}
+    for key, titles in synonyms.items():
+        for title in titles:
+            normal = header_key(title)
+            if lookup.get(normal, (key,))[0] != key:
+                raise ValueError(f"header synonym {title!r} of {key!r} is also a title of {lookup[normal][0]!r}")
+            lookup.setdefault(normal, (key, 1))
+    return lookup
+
+
+def _header_match(line: Sequence, lookup: Mapping[str, tuple[str, int]]) -> dict[str, int]:
+    """The column position of each key whose title (or a synonym) the row holds; the template's own title wins
+    over a synonym, and the first of two equals."""
+    best: dict[str, tuple[int, int]] = {}
+    for index, value in enumerate(line):
+        if not isinstance(value, str) or not value.strip():
+            continue
+        normal = header_key(value)
+        found = lookup.get(normal) or lookup.get(_TRAILING_NOTE_RE.sub("", normal))
+        if found and (found[0] not in best or found[1] < best[found[0]][0]):
+            best[found[0]] = (found[1], index)
+    return {key: index for key, (_rank, index) in best.items()}
+
+
+def _missing(positions: Mapping[str, int], required: Mapping[str, Collection[str]], together: Collection[str],
+             titles: Mapping[str, str]) -> list[str]:
+    missing = [title for title, keys in required.items() if not any(key in positions for key in keys)]
+    if any(key in positions for key in together):
+        missing += [titles[key] for key in together if key not in positions]
+    return missing
 
 
 def sheet_rows_read(path: Path, *, sheet_name: str, columns: Mapping[str, str],
                     required: Mapping[str, Collection[str]], together: Collection[str] = (),
-                    template_label: str, row_hint: str, max_rows: int,
-                    too_many_advice: str = SPLIT_ADVICE) -> tuple[dict[str, int], list[tuple[int, Cells]]]:
-    """The column positions (key → index) and the non-empty data rows (Excel row number, cells) of the sheet
-    `sheet_name`, or of the first sheet when there is none by that name.
+                    template_label: str, row_hint: str, max_rows: int, too_many_advice: str = SPLIT_ADVICE,
+                    synonyms: Mapping[str, Iterable[str]] | None = None,
+                    ) -> tuple[dict[str, int], list[tuple[int, Cells]]]:
+    """The column positions (key → index) and the non-empty data rows (spreadsheet row number, cells) of an
+    uploaded .xlsx, .xls or .csv (as `upload_keep` stored it: the suffix says which).
 
-    `columns` maps each column title to its key. `required` maps the title to name when missing to the keys
-    any one of which will do; the keys in `together` come all or none. `template_label` ("请使用导入模板")
-    and `row_hint` (what one row holds, "一名考生") go into the refusals.
+    The header is the row, among the first HEADER_SCAN_ROWS of each visible sheet, that holds the most of the
+    expected titles (so a title row above it, or a data sheet renamed Sheet1 or placed after 说明, is found); the
+    sheet `sheet_name` wins a tie. `columns` maps each column title to its key, `synonyms` each key to the other
+    titles offices give it (身份证号 for 证件号码); titles are compared by `header_key`. `required` maps the title to
+    name when missing to the keys any one of which will do; the keys in `together` come all or none.
+    `template_label` ("请使用导入模板") and `row_hint` (what one row holds, "一名考生") go into the refusals.
+    The row numbers are the spreadsheet's (the CSV's lines): with the header in row 3 the first data row is row 4.
     """
-    try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        names = workbook.sheet_names
-        sheet = workbook.get_sheet_by_name(sheet_name if sheet_name in names else names[0])
-        cells = sheet.to_python(skip_empty_area=False)
-    except Exception:  # noqa: BLE001 - calamine raises many kinds; each means "not a readable workbook"
-        raise ImportRefused("无法读取该Excel文件：文件已损坏、已加密或不是Excel工作簿") from None
-    if not cells or not any(str(v).strip() for v in cells[0]):
-        raise ImportRefused(f"文件为空：第1行应为表头（{template_label}）")
-    positions: dict[str, int] = {}
-    for index, value in enumerate(cells[0]):
-        key = columns.get(header_key(value))
-        if key and key not in positions:
-            positions[key] = index
-    missing = [title for title, keys in required.items() if not any(key in positions for key in keys)]
-    if any(key in positions for key in together):
-        titles = {key: title for title, key in columns.items()}
-        missing += [titles[key] for key in together if key not in positions]
-    if missing:
-        raise ImportRefused(f"缺少必需的列：{'、'.join(missing)}（{template_label}，不要修改表头）")
-    rows = [(number, line) for number, line in enumerate(cells[1:], start=2)
-            if any(v not in ("", None) for v in line)]
+    synonyms = synonyms or {}
+    lookup = _header_lookup(columns, synonyms)
+    titles = {key: title for title, key in columns.items()}
+    candidates: list[_Header] = []
+
+    def headers_of(table: _Table, order: int) -> list[_Header]:
+        found = []
+        for index, line in enumerate(table.cells[:HEADER_SCAN_ROWS]):
+            positions = _header_match(line, lookup)
+            if positions:
+                found.append(_Header(table, order, index, positions, _missing(positions, required, together, titles),
+                                     any(_filled(line) for line in table.cells[index + 1:])))
+        return found
+
+    def fits(rows: list) -> bool:
+        return any(not h.missing and h.data for h in headers_of(_Table(sheet_name, rows), 0))
+
+    tables = _tables_read(path, sheet_name=sheet_name, fits=fits)
+    for order, table in enumerate(tables):
+        candidates += headers_of(table, order)
+    if not candidates:
+        if not any(_filled(line) for t in tables for line in t.cells[:HEADER_SCAN_ROWS]):
+            raise ImportRefused(f"文件为空：第1行应为表头（{template_label}）")
+        expected = "、".join(f"“{title}”" for title in list(required)[:3])
+        raise ImportRefused(f"未找到表头：{_where(tables[0], None)}前{HEADER_SCAN_ROWS}行中没有一行含有{expected}等列名"
+                            f"（{template_label}，不要修改表头）")
+    # The most required titles present, then rows below it (the template's sheet left empty beside the data's),
+    # then the most titles, then the template's sheet, then the earliest.
+    best = min(candidates, key=lambda h: (len(h.missing), not h.data, -len(h.positions), h.table.name != sheet_name,
+                                          h.order, h.row))
+    if best.missing:
+        expected = "、".join(_expected(title, required[title] if title in required else (columns.get(title),),
+                                       titles, synonyms) for title in best.missing)
+        raise ImportRefused(f"缺少必需的列：{'、'.join(best.missing)}。{_where(best.table, best.row)}"
+                            f"未找到表头{expected}（{template_label}，不要修改表头）")
+    cells = best.table.cells
+    if not best.table.whole:  # only its first rows' text was read
+        cells = _calamine_sheet(CalamineWorkbook.from_path(str(path)), best.table.name)
+    rows = [(number, line) for number, line in enumerate(cells[best.row + 1:], start=best.row + 2) if _filled(line)]
     if not rows:
-        raise ImportRefused(f"文件中没有数据行：请从第2行起每行填写{row_hint}")
+        raise ImportRefused(f"文件中没有数据行：请从表头下一行（第{best.row + 2}行）起每行填写{row_hint}")
     if len(rows) > max_rows:
         raise ImportRefused(f"数据行过多（{len(rows)}行），每个文件最多{max_rows}行{too_many_advice}")
-    return positions, rows
+    return best.positions, rows
+
+
+def _filled(line: Sequence) -> bool:
+    """Whether a row holds anything: a cell of spaces (a CSV's) does not count."""
+    return any(v is not None and (v.strip() if isinstance(v, str) else True) for v in line)
+
+
+def _where(table: _Table, row: int | None) -> str:
+    sheet = f"工作表“{table.name}”" if table.name else ""
+    return f"{sheet}第{row + 1}行" if row is not None else sheet
+
+
+def _expected(title: str, keys: Iterable[str], titles: Mapping[str, str], synonyms: Mapping[str, Iterable[str]]) -> str:
+    """“证件号码”（也可写作：身份证号、身份证号码）: a missing title and the other titles it may have."""
+    others = [other for key in keys if key for other in (titles[key], *synonyms.get(key, ())) if other != title]
+    return f"“{title}”（也可写作：{'、'.join(others)}）" if others else f"“{title}”"
 
 
 def row_reader(positions: Mapping[str, int], keys: Iterable[str]) -> Callable[[Sequence], dict]:

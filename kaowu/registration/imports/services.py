@@ -1,10 +1,11 @@
-"""Bulk import of candidates and draft applications from an Excel file (批量导入报名).
+"""Bulk import of candidates and draft applications from an Excel or CSV file (批量导入报名).
 
 The flow: the institution downloads `import_template_build` (drop-downs for the code lists), fills it
 and uploads it; `import_upload` checks the bytes and keeps the file under MEDIA_ROOT/imports/
 with a signed, database-free token (so any app server can pick it up, given a shared MEDIA_ROOT; the
-file and sheet handling shared with the other imports is in kaowu.core.excel);
-`import_validate` reads it with python-calamine and reports every faulty cell by Excel row number
+file and sheet handling shared with the other imports is in kaowu.core.excel, which also takes the files
+offices make instead: CSV in UTF-8 or GBK, a title row above the header, a renamed data sheet, and the
+other titles of `SYNONYMS`); `import_validate` reads it and reports every faulty cell by its spreadsheet row number
 and column in Chinese; `import_commit` validates again inside one transaction and creates all rows
 or none. Rows whose candidate already has an application for the same item of the plan count as
 "已存在" (not errors), so uploading the same file twice creates nothing new.
@@ -32,13 +33,20 @@ from stdnum.cn import ric
 
 from kaowu.accounts.models import User
 from kaowu.accounts.roles import require_institution_staff_of
+from kaowu.catalog.eligibility.rules import LEVEL_NAMES
 from kaowu.core.excel import ImportRefused, RowError, row_reader, sheet_rows_read, upload_keep, upload_token_load
 from kaowu.core.excel import import_file_path as import_file_path  # re-exported, as are ImportRefused, RowError
 from kaowu.core.ids import IdCheck, id_check, region_code_ever_existed
 from kaowu.core.services import audit_record
 from kaowu.plans.models import Plan, PlanItem
 from kaowu.registration.audit import RegistrationAction
-from kaowu.registration.imports.profile import PROFILE_KEYS, eligibility_warning, profile_present, profile_read
+from kaowu.registration.imports.profile import (
+    PROFILE_KEYS,
+    eligibility_warning,
+    level_parse,
+    profile_present,
+    profile_read,
+)
 from kaowu.registration.imports.profile import cell_date as _date
 from kaowu.registration.imports.profile import cell_text as _text
 from kaowu.registration.models import Application, Candidate, EducationLevel, Gender, IdType
@@ -97,6 +105,27 @@ COLUMNS: list[Column] = [
     Column("apprenticeship", "学徒期满", False, "本职业或相关职业学徒期满的填“是”，否则留空或填“否”", True),
 ]
 TITLES = {c.key: c.title for c in COLUMNS}
+ITEM_PARTS = {"报考职业": "item_occupation", "申报等级": "item_level"}  # not in the template: see SYNONYMS
+# The other titles offices give the columns (compared as core.excel.header_key does: spaces, line breaks,
+# full-width brackets and required-marks do not count).
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "name": ("考生姓名", "学员姓名", "报名人姓名"),
+    "id_type": ("证件种类", "身份证件类型"),
+    "id_number": ("身份证号", "身份证号码", "公民身份号码", "身份证", "证件号", "身份证件号码"),
+    "birth_date": ("出生年月", "出生年月日", "出生时间", "生日"),
+    "education": ("学历", "最高学历", "文化水平"),
+    "phone": ("手机号码", "联系电话", "手机", "电话", "联系方式", "移动电话"),
+    "address": ("地址", "联系地址", "家庭住址", "通信地址", "家庭地址"),
+    "postal_code": ("邮编",),
+    "employer": ("单位", "单位名称", "所在单位", "工作单位名称"),
+    "item": ("考核项目", "报考职业（工种）及等级", "申报项目", "报考职业及等级"),
+    # Instead of 报考项目, an office's list may give the occupation (or special item) and the level apart.
+    "item_occupation": ("报考职业（工种）", "申报职业", "申报职业（工种）", "职业（工种）", "报考工种", "职业",
+                        "职业名称", "专项职业能力考核项目"),
+    "item_level": ("等级", "报考等级", "申报级别", "报考级别", "级别", "职业等级"),
+    "work_start": ("参加工作时间", "从事本职业时间"),
+    "cert_issued_on": ("证书发证日期", "发证时间"),
+}
 ID_TYPES = {label: value for value, label in IdType.choices}
 GENDERS = {value for value, _label in Gender.choices}
 EDUCATION = {label: value for value, label in EducationLevel.choices} | {
@@ -196,9 +225,10 @@ def import_token_read(token: str, *, by: User) -> dict:
 # --- reading -----------------------------------------------------------------------------------
 
 def sheet_read(path: Path) -> tuple[dict[str, int], list[tuple[int, list]]]:
-    """The column positions and the non-empty data rows (Excel row number, cells) of the first sheet."""
-    return sheet_rows_read(path, sheet_name=SHEET_NAME, columns={c.title: c.key for c in COLUMNS},
-                           required={c.title: (c.key,) for c in COLUMNS if c.required},
+    """The column positions and the non-empty data rows (row number, cells) of the data sheet (or the CSV)."""
+    return sheet_rows_read(path, sheet_name=SHEET_NAME, columns={c.title: c.key for c in COLUMNS} | ITEM_PARTS,
+                           required={c.title: (c.key, "item_occupation") if c.key == "item" else (c.key,)
+                                     for c in COLUMNS if c.required}, synonyms=SYNONYMS,
                            template_label="请使用导入模板", row_hint="一名考生", max_rows=MAX_ROWS)
 
 
@@ -210,6 +240,19 @@ def item_labels(plan: Plan) -> dict[str, PlanItem]:
 
 def _normal(label: str) -> str:
     return re.sub(r"\s+", " ", label.replace("\u3000", " ")).strip()
+
+
+def _item_label(occupation: str, level_cell, fail: Callable[[str, str], None]) -> str:
+    """The 报考项目 of a row that gives the occupation and the level apart: "育婴员" and "四级" (or 4, 中级工,
+    四级/中级工) make "育婴员 四级/中级工"; a special item has no level. "" after a faulty level."""
+    level_text = _text(level_cell)
+    if not level_text:
+        return _normal(occupation)
+    level = level_parse(level_cell)
+    if level is None:
+        fail("item", f"申报等级“{level_text}”无效，应为一级至五级（如“四级”“四级/中级工”或4）")
+        return ""
+    return _normal(f"{occupation} {LEVEL_NAMES[level]}")
 
 
 # --- validation --------------------------------------------------------------------------------
@@ -258,7 +301,7 @@ def import_validate(*, plan: Plan, path: Path, progress: Progress | None = None,
     parsed: list[ImportRow] = []
     seen_item: dict[tuple[str, str, int], int] = {}
     seen_person: dict[tuple[str, str], tuple[int, str]] = {}
-    cells_of = row_reader(positions, TITLES)
+    cells_of = row_reader(positions, [*TITLES, *ITEM_PARTS.values()])
 
     for done, (number, line) in enumerate(lines, start=1):
         if progress and done % PROGRESS_EVERY == 0:
@@ -353,9 +396,12 @@ def import_validate(*, plan: Plan, path: Path, progress: Progress | None = None,
             fail("employer", f"工作单位过长（最多{MAX_LENGTHS['employer']}字）")
 
         item_label = _normal(_text(cell["item"]))
+        if not item_label and _text(cell["item_occupation"]):
+            item_label = _item_label(_text(cell["item_occupation"]), cell["item_level"], fail)
         item_id = items.get(item_label)
         if not item_label:
-            fail("item", "报考项目不能为空")
+            if not any(e.column == TITLES["item"] for e in bad):  # a faulty 申报等级 is reported already
+                fail("item", "报考项目不能为空")
         elif item_id is None:
             fail("item", f"报考项目“{item_label}”不是本计划的考核项目，应为：{'、'.join(items)}")
 

@@ -114,7 +114,8 @@ class SummaryForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="Excel文件", widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls"}))
+    file = forms.FileField(label="Excel或CSV文件", widget=forms.ClearableFileInput(
+        attrs={"accept": ".xlsx,.xls,.csv", "aria-describedby": "import-file-help"}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,4 +1,4 @@
-"""Theory scores from an Excel file (成绩导入), for a session scored outside the system (paper or computer
+"""Theory scores from an Excel or CSV file (成绩导入), for a session scored outside the system (paper or computer
 exam): one row per candidate with 准考证号 or 身份证号, 姓名, and 成绩 or 缺考.
 
 The flow is registration's bulk import (kaowu/registration/imports.py), with the file checks, storage and
@@ -44,6 +44,12 @@ TOKEN_SALT = "kaowu.scoring.theory_import"
 SHEET_NAME = "成绩"
 MAX_ROWS = 5_000
 COLUMNS = {"ticket": "准考证号", "id_number": "身份证号", "name": "姓名", "score": "成绩", "absent": "缺考"}
+# The other titles offices (and computer-exam systems) give the columns, compared as core.excel.header_key does.
+SYNONYMS = {"ticket": ("准考证号码", "准考证", "准考证编号"),
+            "id_number": ("证件号码", "身份证号码", "公民身份号码", "身份证", "证件号"),
+            "name": ("考生姓名", "学员姓名"),
+            "score": ("分数", "得分", "考试成绩", "理论成绩", "理论知识成绩", "总分", "总成绩"),
+            "absent": ("是否缺考", "缺考标记", "缺考情况")}
 # The title said when missing → the columns any one of which will do.
 REQUIRED = {"准考证号或身份证号": ("ticket", "id_number"), "姓名": ("name",), "成绩": ("score", "absent")}
 ABSENT_WORDS = {"是", "缺考", "√", "✓", "Y", "y"}
@@ -111,9 +117,10 @@ def theory_token_read(token: str, *, by: User) -> dict:
 # --- reading ---------------------------------------------------------------------------------------
 
 def theory_sheet_read(path: Path) -> tuple[dict[str, int], list[tuple[int, list]]]:
-    """The column positions and the non-empty data rows (Excel row number, cells)."""
+    """The column positions and the non-empty data rows (row number, cells) of the score sheet (or the CSV)."""
     return sheet_rows_read(path, sheet_name=SHEET_NAME, columns={title: key for key, title in COLUMNS.items()},
-                           required=REQUIRED, template_label="请使用成绩导入模板", row_hint="一名考生的成绩",
+                           required=REQUIRED, synonyms=SYNONYMS, template_label="请使用成绩导入模板",
+                           row_hint="一名考生的成绩",
                            max_rows=MAX_ROWS, too_many_advice="")
 
 

@@ -1,4 +1,4 @@
-"""Bulk import of the staff registry from Excel (考务人员批量导入).
+"""Bulk import of the staff registry from Excel or CSV (考务人员批量导入).
 
 The same flow as the candidates' import (kaowu.registration.imports.services), with the file checks, storage,
 token, sheet reading and refusal and row-error types of kaowu.core.excel and registration's cell
@@ -90,6 +90,19 @@ COLUMNS: list[Column] = [
     Column("valid_until", "证书有效期至", False, "如 2027-12-31；已过期的证书照样登记，但显示为已过期且不被派遣"),
 ]
 TITLES = {c.key: c.title for c in COLUMNS}
+# The other titles offices give the columns (compared as core.excel.header_key does).
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "name": ("人员姓名", "考评员姓名"),
+    "id_number": ("证件号码", "身份证号码", "公民身份号码", "身份证", "证件号"),
+    "phone": ("手机号码", "联系电话", "手机", "电话", "联系方式"),
+    "employer": ("单位", "单位名称", "所在单位"),
+    "region_code": ("行政区划代码", "常住地代码", "区划代码", "常住地区划代码"),
+    "roles": ("人员类别", "考务角色", "岗位"),
+    "item": ("考评职业", "职业（工种）", "考评职业（工种）", "职业", "考评项目"),
+    "level": ("考评等级", "申报等级", "级别"),
+    "card_number": ("考评员证编号", "证书编号", "证书号", "考评员证书编号"),
+    "valid_until": ("有效期至", "证书有效期", "有效期", "有效期限"),
+}
 CARD_KEYS = ("item", "level", "card_number", "valid_until")
 PERSON_KEYS = ("phone", "employer", "region_code", "roles")
 MAX_LENGTHS = {"name": 40, "employer": 120, "card_number": 40}
@@ -181,10 +194,11 @@ def registry_import_token_read(token: str, *, by: User) -> dict:
 # --- reading -----------------------------------------------------------------------------------
 
 def sheet_read(path: Path) -> tuple[dict[str, int], list[tuple[int, list]]]:
-    """The column positions and the non-empty data rows (Excel row number, cells) of the staff sheet."""
+    """The column positions and the non-empty data rows (row number, cells) of the staff sheet (or the CSV)."""
     # The card's columns come all or none: a file with some of them must have them all.
     return sheet_rows_read(path, sheet_name=SHEET_NAME, columns={c.title: c.key for c in COLUMNS},
                            required={c.title: (c.key,) for c in COLUMNS if c.required}, together=CARD_KEYS,
+                           synonyms=SYNONYMS,
                            template_label="请使用考务人员导入模板", row_hint="一名人员（或一本考评员证）",
                            max_rows=MAX_ROWS)
 

@@ -45,6 +45,8 @@ def test_an_import_report_lists_each_faulty_cell_in_the_browser(live_server, che
     page, problems = open_page(browser, viewport={"width": 1280, "height": 900})
     log_in(page, live_server, chengdu_reviewer.username)
     page.goto(f"{live_server.url}/staffing/registry/import/")
+    assert "CSV" in page.inner_text("#import-file-help")
+    page.screenshot(path=str(ARTIFACTS / "staff_import_upload.png"), full_page=True)
     page.set_input_files("#import-file", files=[{"name": "人员.xlsx", "buffer": content, "mimeType":
                                                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
     page.click("text=上传并校验")

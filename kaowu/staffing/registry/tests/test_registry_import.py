@@ -191,7 +191,8 @@ def test_an_id_number_stored_as_a_number_is_explained(client, login, chengdu_rev
 
 
 @pytest.mark.parametrize("content, name, message", [
-    (b"name,id\n", "staff.csv", "不是Excel工作簿"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "staff.csv", "不是Excel工作簿"),  # named .csv, but no text
+    (b"name,id\n", "staff.csv", "未找到表头：前10行中没有一行含有“姓名”、“身份证号”、“常住地行政区划代码”等列名"),
     (b"", "empty.xlsx", "文件为空"),
     (b"PK\x03\x04 broken", "broken.xlsx", "无法读取该Excel文件"),
 ])
