@@ -4,6 +4,7 @@ from django.views.generic import RedirectView
 
 from kaowu.accounts import views as accounts_views
 from kaowu.api.api import api
+from kaowu.core import export_views
 from kaowu.core import views as core_views
 from kaowu.workspace import views as workspace_views
 
@@ -21,6 +22,9 @@ urlpatterns = [
     path("tasks/start/", workspace_views.task_demo_start, name="task_demo_start"),
     path("tasks/<str:task_id>/", workspace_views.task_progress_page, name="task_progress_page"),
     path("tasks/<str:task_id>/progress/", workspace_views.task_progress, name="task_progress"),
+    path("exports/<str:task_id>/", export_views.list_export_job, name="list_export_job"),
+    path("exports/<str:task_id>/progress/", export_views.list_export_job_progress, name="list_export_job_progress"),
+    path("exports/<str:task_id>/file/", export_views.list_export_job_file, name="list_export_job_file"),
     path("sites/", include("kaowu.sites.urls")),
     path("plans/", include("kaowu.plans.urls")),
     path("portal/", include("kaowu.portal.urls")),

@@ -60,7 +60,7 @@ def organisation_detail_data(*, user: User, organisation: Organisation) -> dict:
 def users_search(*, user: User, text: str = "", role: str = "", organisation_id: int | None = None):
     users = users_visible_to(user)
     if text:
-        users = users.filter(Q(username__icontains=text) | Q(full_name__icontains=text))
+        users = users.filter(Q(username__icontains=text) | Q(full_name__icontains=text) | Q(phone__contains=text))
     if role:
         users = users.filter(role=role)
     if organisation_id:

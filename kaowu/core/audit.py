@@ -5,3 +5,4 @@ from django.db import models
 
 class CoreAction(models.TextChoices):
     JOB_START = "job.start", "启动后台任务"
+    LIST_EXPORT = "list.export", "导出列表"

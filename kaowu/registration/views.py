@@ -1,10 +1,9 @@
 """Clerk and reviewer pages for applications: lists with filters and bulk actions, the detail page
-with both reviews and the payment, and the audited Excel export."""
+with both reviews and the payment (the audited Excel export is `exports.APPLICATIONS`)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -23,7 +22,6 @@ from kaowu.core.errors import PermissionRefused, RuleViolation
 from kaowu.core.permissions import role_required
 from kaowu.plans.selectors import plans_visible_to
 from kaowu.registration import selectors, services
-from kaowu.registration.exports import applications_workbook
 from kaowu.registration.models import Application, Payment
 
 REFUSALS = (ValidationError, RuleViolation, PermissionRefused)
@@ -125,15 +123,3 @@ def application_bulk(request):
     else:
         messages.success(request, f"已处理 {len(applications)} 条报名。")
     return redirect(request.POST.get("next") or "application_list")
-
-
-@role_required(*OFFICE_ROLES)
-def application_export(request):
-    """The filtered list as Excel; personal data leaves the system, so the export is audited."""
-    applications, filters = _filtered(request)
-    data, count = applications_workbook(selectors.applications_export_rows(applications))
-    services.applications_export_record(by=request.user, rows=count, filters=filters)
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = "attachment; filename=\"applications.xlsx\""
-    return response
