@@ -4,6 +4,7 @@ the job's page, progress fragment and file."""
 import io
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -31,15 +32,18 @@ def list_export_view(export_path: str):
     """The view exporting the list `export_path` names (a ListExport), with the page's filters."""
 
     @require_http_methods(["GET", "POST"])
-    @login_required
-    def view(request):
+    def view(request, **kwargs):
         export = list_export_get(export_path)
-        list_export_allowed(export, request.user)
+        if not export.public:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            list_export_allowed(export, request.user)
         source = request.POST if request.method == "POST" else request.GET
-        query = query_of(source)
+        # the URL's own parts (a plan's id) select rows as the filters do, in the job too
+        query = {**query_of(source), **{key: str(value) for key, value in kwargs.items()}}
         rows, filters = export.rows(request.user, query)
         total = rows_count(rows)
-        if total > background_threshold():
+        if total > background_threshold() and not export.public:  # a public list is one plan's, never a job
             if request.method != "POST":  # a GET changes nothing: the page asks to start the job
                 return render(request, "core/export_confirm.html", {
                     "export": export, "total": total, "query": query, "threshold": background_threshold()})
@@ -48,7 +52,8 @@ def list_export_view(export_path: str):
             return redirect("list_export_job", task_id=job.task_id)
         buffer = io.BytesIO()
         count = workbook_write(export, rows, buffer)
-        list_export_record(export=export, by=request.user, rows=count, filters=filters)
+        list_export_record(export=export, by=request.user if request.user.is_authenticated else None, rows=count,
+                           filters=filters)
         response = HttpResponse(buffer.getvalue(), content_type=XLSX)
         response["Content-Disposition"] = content_disposition_header(True, filename_of(export))
         response["X-Content-Type-Options"] = "nosniff"

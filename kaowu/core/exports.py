@@ -14,7 +14,7 @@ with which filters, and whether it holds personal data.
 import secrets
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -57,7 +57,7 @@ class ListExport:
     personal: bool = False  # holds ID numbers, phones or names of candidates or staff
     action: str = CoreAction.LIST_EXPORT  # a list with its own audit action keeps it
     numbered: bool = True  # a 序号 column first
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    public: bool = False  # a public page's list (masked as the page is): anyone may export it
 
 
 def list_export_get(path: str) -> ListExport:
@@ -68,6 +68,8 @@ def list_export_get(path: str) -> ListExport:
 
 
 def list_export_allowed(export: ListExport, user) -> None:
+    if export.public:
+        return
     if not user.is_authenticated or user.role not in export.roles:
         raise PermissionDenied("您的角色不能导出此列表")
 

@@ -24,12 +24,9 @@ from kaowu.plans.models import Plan
 
 @role_required(*OFFICE_ROLES)
 def plan_list(request):
-    plans = selectors.plans_visible_to(request.user)
-    status = request.GET.get("status", "")
-    if status in Plan.Status.values:
-        plans = plans.filter(status=status)
+    plans, filters = selectors.plans_filtered(request.user, request.GET)
     return render(request, "plans/plan_list.html", {
-        "plans": plans, "to_review": selectors.plans_to_review(request.user), "status": status,
+        "plans": plans, "to_review": selectors.plans_to_review(request.user), "status": filters["status"],
         "statuses": Plan.Status.choices, "can_create": is_institution_staff(request.user),
     })
 

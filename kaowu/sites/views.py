@@ -40,12 +40,9 @@ def form_service_call(form, call):
 
 @role_required(*OFFICE_ROLES)
 def site_list(request):
-    sites = selectors.sites_with_counts(request.user)
-    text = request.GET.get("q", "").strip()
-    if text:
-        sites = sites.filter(name__icontains=text)
+    sites, filters = selectors.sites_filtered(request.user, request.GET)
     return render(request, "sites/site_list.html", {
-        "sites": sites, "q": text, "is_staff": is_institution_staff(request.user),
+        "sites": sites, "q": filters["q"], "is_staff": is_institution_staff(request.user),
         "to_review_count": filing_selectors.filings_to_review(request.user).count(),
         "applications_to_review_count": application_selectors.applications_to_review(request.user).count(),
     })

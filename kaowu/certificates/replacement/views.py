@@ -14,7 +14,7 @@ from kaowu.certificates import selectors as sel
 from kaowu.certificates.models import ReplacementRequest
 from kaowu.certificates.replacement import services
 from kaowu.certificates.replacement.forms import DecisionForm, ReplacementForm
-from kaowu.certificates.replacement.selectors import replacement_get_for_user, replacements_visible_to
+from kaowu.certificates.replacement.selectors import replacement_get_for_user, replacements_filtered
 from kaowu.core.actions import service_action
 from kaowu.core.downloads import private_file_response
 from kaowu.core.permissions import role_required
@@ -45,9 +45,9 @@ def replacement_apply(request, certificate_id: int):
 
 @role_required(*OFFICE_ROLES, Role.CANDIDATE)
 def replacement_list(request):
-    requests = replacements_visible_to(request.user)
+    requests, _filters = replacements_filtered(request.user, request.GET)
     return render(request, "certificates/replacement_list.html", {
-        "requests": requests[:200], "today": timezone.localdate(),
+        "requests": requests[:200], "today": timezone.localdate(), "can_export": request.user.role in OFFICE_ROLES,
     })
 
 

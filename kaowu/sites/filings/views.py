@@ -35,12 +35,9 @@ INLINE_TYPES = {"image/jpeg", "image/png", "video/mp4", "video/quicktime", "vide
 
 @role_required(*OFFICE_ROLES)
 def filing_list(request):
-    filings = selectors.filings_visible_to(request.user)
-    status = request.GET.get("status", "")
-    if status in ReviewStatus.values:
-        filings = filings.filter(status=status)
+    filings, filters = selectors.filings_filtered(request.user, request.GET)
     return render(request, "sites/filing_list.html", {
-        "filings": filings, "status": status, "statuses": ReviewStatus.choices,
+        "filings": filings, "status": filters["status"], "statuses": ReviewStatus.choices,
         "to_review": selectors.filings_to_review(request.user), "is_staff": is_institution_staff(request.user),
     })
 

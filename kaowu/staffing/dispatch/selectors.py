@@ -1,6 +1,7 @@
 """Scoped reads for dispatch: the center's plans and runs, a person's own assignments."""
 
 from collections import defaultdict
+from collections.abc import Mapping
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -125,3 +126,8 @@ def letter_assignments(run: DispatchRun, *, staff_id: int | None = None, site_id
     if site_id is not None:
         rows = rows.filter(Q(site_id=site_id) | Q(site__isnull=True))
     return list(rows.order_by("date", "post_id", "-leader"))
+
+
+def dispatch_list_rows(user: User, query: Mapping[str, str]) -> tuple[list[dict], dict]:
+    """The dispatch list's rows (plans with seats and their latest run), as the page shows them."""
+    return dispatch_plan_list(user=user), {}
