@@ -8,7 +8,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kaowu.core.downloads import private_download
@@ -45,8 +45,12 @@ def list_export_view(export_path: str):
         total = rows_count(rows)
         if total > background_threshold() and not export.public:  # a public list is one plan's, never a job
             if request.method != "POST":  # a GET changes nothing: the page asks to start the job
+                back = request.META.get("HTTP_REFERER", "")
+                if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+                    back = ""
                 return render(request, "core/export_confirm.html", {
-                    "export": export, "total": total, "query": query, "threshold": background_threshold()})
+                    "export": export, "total": total, "query": query, "threshold": background_threshold(),
+                    "back": back})
             job = job_start(task=list_export_task, title=f"导出{export.title}", owner=request.user, total=total,
                             export_path=export_path, user_id=request.user.pk, query=query)
             return redirect("list_export_job", task_id=job.task_id)

@@ -1,6 +1,7 @@
 import re
 
 from django import template
+from django.urls import reverse
 
 from kaowu.core.ids import id_mask
 
@@ -54,6 +55,4 @@ def page_links(page, on_each_side: int = 2, on_ends: int = 1) -> list:
 @register.inclusion_tag("_export_button.html", takes_context=True)
 def export_button(context, url_name: str, *args):
     """The 导出Excel button of a list page: the list's export with the page's filters (not the page number)."""
-    from django.urls import reverse
-
     return {"url": reverse(url_name, args=args), "query": query_without_page(context)}
