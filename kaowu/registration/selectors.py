@@ -7,7 +7,7 @@ from kaowu.accounts.models import Organisation, Role, User
 from kaowu.accounts.roles import INSTITUTION_STAFF_ROLES
 from kaowu.accounts.selectors import organisations_visible_to
 from kaowu.core.selectors import person_text_q
-from kaowu.plans.models import PlanItem
+from kaowu.plans.models import Plan, PlanItem
 from kaowu.plans.selectors import plans_visible_to
 from kaowu.registration.models import Application
 
@@ -23,11 +23,12 @@ def applications_visible_to(user: User) -> QuerySet[Application]:
         return rows.filter(candidate__user=user)
     if user.role == Role.PROVINCE_ADMIN:
         return rows
+    # The scope is a subquery of plan ids, not a join: a list's COUNT(*) then reads the applications alone.
     if user.role == Role.CITY_REVIEWER:
-        return rows.filter(Q(plan__institution__in=organisations_visible_to(user))
-                           | Q(plan__reviewing_center=user.organisation))
+        return rows.filter(plan_id__in=Plan.objects.filter(
+            Q(institution__in=organisations_visible_to(user)) | Q(reviewing_center=user.organisation)).values("pk"))
     if user.role in INSTITUTION_STAFF_ROLES:
-        return rows.filter(plan__institution=user.organisation)
+        return rows.filter(plan_id__in=Plan.objects.filter(institution=user.organisation).values("pk"))
     return Application.objects.none()
 
 
