@@ -48,8 +48,9 @@ def logout_view(request):
 @role_required(*OFFICE_ROLES)
 def organisation_list(request):
     organisations, filters = selectors.organisations_filtered(request.user, request.GET)
+    page = Paginator(organisations, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/organisation_list.html", {
-        "organisations": organisations, "kind": filters["kind"], "kinds": Organisation.Kind.choices,
+        "organisations": page, "page": page, "kind": filters["kind"], "kinds": Organisation.Kind.choices,
     })
 
 

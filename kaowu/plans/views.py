@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,8 +26,9 @@ from kaowu.plans.models import Plan
 @role_required(*OFFICE_ROLES)
 def plan_list(request):
     plans, filters = selectors.plans_filtered(request.user, request.GET)
+    page = Paginator(plans, 50).get_page(request.GET.get("page"))
     return render(request, "plans/plan_list.html", {
-        "plans": plans, "to_review": selectors.plans_to_review(request.user), "status": filters["status"],
+        "plans": page, "page": page, "to_review": selectors.plans_to_review(request.user), "status": filters["status"],
         "statuses": Plan.Status.choices, "can_create": is_institution_staff(request.user),
     })
 

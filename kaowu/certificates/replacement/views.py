@@ -2,6 +2,7 @@
 ID scan and photo are shown to those who handle it (every look audited)."""
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -46,8 +47,9 @@ def replacement_apply(request, certificate_id: int):
 @role_required(*OFFICE_ROLES, Role.CANDIDATE)
 def replacement_list(request):
     requests, _filters = replacements_filtered(request.user, request.GET)
+    page = Paginator(requests, 50).get_page(request.GET.get("page"))
     return render(request, "certificates/replacement_list.html", {
-        "requests": requests[:200], "today": timezone.localdate(), "can_export": request.user.role in OFFICE_ROLES,
+        "requests": page, "page": page, "today": timezone.localdate(), "can_export": request.user.role in OFFICE_ROLES,
     })
 
 

@@ -12,6 +12,7 @@ from kaowu.accounts.models import Role
 from kaowu.catalog.loader import catalogue_load
 from kaowu.core.models import AuditEvent
 from kaowu.plans.tests.factories import make_plan
+from kaowu.sites.models import Site
 from kaowu.sites.tests.factories import site_of
 from kaowu.staffing.registry.tests.factories import staff_make
 
@@ -126,3 +127,15 @@ def test_every_list_page_has_the_export_button_in_its_title_row(login, province_
     assert 'id="list-export"' in page and "导出Excel" in page
     head = page[page.index("<h1"):page.index('id="list-export"')]
     assert "<table" not in head  # beside the title, above the list
+
+
+def test_the_site_list_has_the_shared_numbered_pager(login, institution_clerk):
+    Site.objects.bulk_create([Site(institution=institution_clerk.organisation, name=f"考点{n:03d}", address="成都",
+                                   region_code="510104") for n in range(120)])
+    client = login(institution_clerk)
+    first = client.get("/sites/", {"q": "考点"}).content.decode()
+    assert "q=%E8%80%83%E7%82%B9&amp;page=3" in first and "末页" in first
+    third = client.get("/sites/", {"q": "考点", "page": 3}).content.decode()
+    assert "考点100" in third and "考点119" in third and "考点099" not in third
+    assert 'aria-current="page"><span class="page-link">3<' in third
+    assert len(sheet(client.get("/sites/export/", {"q": "考点"}))) == 1 + 120  # the export is not one page
