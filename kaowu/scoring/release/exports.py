@@ -5,7 +5,12 @@ The public list is masked as the public page is (ID numbers as 510104********123
 from kaowu.accounts.roles import OFFICE_ROLES
 from kaowu.core.exports import Column, ListExport
 from kaowu.core.ids import id_mask
-from kaowu.scoring.release.selectors import plan_results_filtered, public_results_filtered, rechecks_filtered
+from kaowu.scoring.release.selectors import (
+    plan_results_filtered,
+    public_results_filtered,
+    rechecks_filtered,
+    releases_list_rows,
+)
 
 RECHECKS = ListExport(key="rechecks", title="成绩复查", rows=rechecks_filtered, roles=OFFICE_ROLES, personal=True,
                       columns=[
@@ -39,4 +44,13 @@ PUBLIC_RESULTS = ListExport(key="public_results", title="成绩公示", rows=pub
     Column("职业（工种）/项目", lambda r: str(r.application.item), 24),
     Column("结果", lambda r: r.get_outcome_display(), 8),
     Column("等级", lambda r: r.grade or "—", 8),
+])
+
+RELEASES = ListExport(key="releases", title="成绩上报与发布", rows=releases_list_rows, roles=OFFICE_ROLES, columns=[
+    Column("计划", lambda r: r.plan.name, 36),
+    Column("机构", lambda r: r.plan.institution.name, 28),
+    Column("考核结束", lambda r: r.exam_end, 12),
+    Column("上报期限", lambda r: r.release.report_due if r.release else None, 12),
+    Column("状态", lambda r: r.release.get_status_display() if r.release else "", 12),
+    Column("公示期至", lambda r: r.release.publication_ends if r.release else None, 12),
 ])

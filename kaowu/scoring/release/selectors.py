@@ -515,3 +515,8 @@ def public_results_filtered(user: User, query: Mapping[str, str]) -> tuple[Query
     """The results of a published release as the public page lists them (`release_id` from the URL)."""
     release = public_release_get(int(query.get("release_id", "0") or 0))
     return release_results(release), {"release": str(release.pk)}
+
+
+def releases_list_rows(user: User, query: Mapping[str, str]) -> tuple[list[PlanRow], dict]:
+    """The 成绩上报与发布 list's rows (plans that held sessions, with their release), as the page shows them."""
+    return plans_with_results(user), {}

@@ -5,6 +5,7 @@ from kaowu.scoring.release import views
 
 urlpatterns = [
     path("", views.release_list, name="release_list"),
+    path("export/", list_export_view("kaowu.scoring.release.exports.RELEASES"), name="release_export"),
     path("plans/<int:plan_id>/", views.release_plan, name="release_plan"),
     path("plans/<int:plan_id>/results/export/", list_export_view("kaowu.scoring.release.exports.RESULTS"),
          name="release_results_export"),

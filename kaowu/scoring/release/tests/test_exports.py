@@ -75,3 +75,13 @@ def test_the_public_list_exports_as_masked_as_the_page(client, published):
     event = AuditEvent.objects.get(action="list.export", after__list="public_results")
     assert event.actor is None and event.after["personal"] is False
     assert client.get("/scores/public/999999/export/").status_code == 404
+
+
+def test_the_release_list_exports_its_plans_for_the_own_scope(client, login, published, mianyang_reviewer):
+    login(published.clerk)
+    assert "/scores/release/export/" in client.get("/scores/release/").content.decode()
+    rows = sheet(client.get("/scores/release/export/"))
+    assert [row[1] for row in rows[1:]] == [published.plan.name] and rows[1][5] == "公示中"
+    login(mianyang_reviewer)
+    assert sheet(client.get("/scores/release/export/"))[1:] == []
+    assert AuditEvent.objects.filter(action="list.export", after__list="releases").count() == 2
