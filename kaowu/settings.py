@@ -242,3 +242,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("KAOWU_LOG_LEVEL", "WARNING")},
 }
+
+# A list export with more rows than this runs as a background job (progress page, then a download link).
+KAOWU_EXPORT_BACKGROUND_ROWS = int(os.environ.get("KAOWU_EXPORT_BACKGROUND_ROWS", "2000"))

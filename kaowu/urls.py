@@ -4,6 +4,7 @@ from django.views.generic import RedirectView
 
 from kaowu.accounts import views as accounts_views
 from kaowu.api.api import api
+from kaowu.core import export_views
 from kaowu.core import views as core_views
 from kaowu.workspace import views as workspace_views
 
@@ -13,15 +14,22 @@ urlpatterns = [
     path("login/", accounts_views.login_view, name="login"),
     path("logout/", accounts_views.logout_view, name="logout"),
     path("organisations/", accounts_views.organisation_list, name="organisation_list"),
+    path("organisations/export/", export_views.list_export_view("kaowu.accounts.exports.ORGANISATIONS"),
+         name="organisation_export"),
     path("organisations/<int:organisation_id>/", accounts_views.organisation_detail, name="organisation_detail"),
     path("users/", accounts_views.user_list, name="user_list"),
+    path("users/export/", export_views.list_export_view("kaowu.accounts.exports.USERS"), name="user_export"),
     path("users/<int:user_id>/", accounts_views.user_detail, name="user_detail"),
     path("audit/", workspace_views.audit_list, name="audit_list"),
+    path("audit/export/", export_views.list_export_view("kaowu.workspace.exports.AUDIT"), name="audit_export"),
     path("tasks/", workspace_views.task_demo, name="task_demo"),
     path("tasks/start/", workspace_views.task_demo_start, name="task_demo_start"),
     path("tasks/<str:task_id>/", workspace_views.task_progress_page, name="task_progress_page"),
     path("tasks/<str:task_id>/progress/", workspace_views.task_progress, name="task_progress"),
     path("tasks/<str:task_id>/rerun/", workspace_views.task_rerun, name="task_rerun"),
+    path("exports/<str:task_id>/", export_views.list_export_job, name="list_export_job"),
+    path("exports/<str:task_id>/progress/", export_views.list_export_job_progress, name="list_export_job_progress"),
+    path("exports/<str:task_id>/file/", export_views.list_export_job_file, name="list_export_job_file"),
     path("sites/", include("kaowu.sites.urls")),
     path("plans/", include("kaowu.plans.urls")),
     path("portal/", include("kaowu.portal.urls")),

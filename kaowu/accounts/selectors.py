@@ -1,9 +1,11 @@
 """Scoped reads. Every later query about organisations or people starts from these."""
 
+from collections.abc import Mapping
+
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from kaowu.accounts.models import ApiToken, Organisation, User
+from kaowu.accounts.models import ApiToken, Organisation, Role, User
 from kaowu.accounts.roles import OFFICE_ROLES
 
 # Office roles browse their organisation's subtree (organisations and people); assessors,
@@ -60,7 +62,7 @@ def organisation_detail_data(*, user: User, organisation: Organisation) -> dict:
 def users_search(*, user: User, text: str = "", role: str = "", organisation_id: int | None = None):
     users = users_visible_to(user)
     if text:
-        users = users.filter(Q(username__icontains=text) | Q(full_name__icontains=text))
+        users = users.filter(Q(username__icontains=text) | Q(full_name__icontains=text) | Q(phone__contains=text))
     if role:
         users = users.filter(role=role)
     if organisation_id:
@@ -93,3 +95,19 @@ def api_token_user(key: str) -> User | None:
     token = api_token_get(key)
     return token.user if token else None
 
+
+def organisations_filtered(user: User, query: Mapping[str, str]) -> tuple[QuerySet[Organisation], dict[str, str]]:
+    """The organisation list's rows: the visible tree, narrowed by kind."""
+    filters = {"kind": query.get("kind", "").strip()}
+    organisations = organisations_visible_to(user).select_related("parent")
+    if filters["kind"] in Organisation.Kind.values:
+        organisations = organisations.filter(kind=filters["kind"])
+    return organisations, filters
+
+
+def users_filtered(user: User, query: Mapping[str, str]) -> tuple[QuerySet[User], dict[str, str]]:
+    """The user list's rows: text (account, name, phone) and role as the list's form reads them."""
+    filters = {"text": query.get("text", "").strip(), "role": query.get("role", "").strip()}
+    role = filters["role"] if filters["role"] in Role.values else ""
+    users = users_search(user=user, text=filters["text"], role=role).select_related("organisation")
+    return users, filters

@@ -47,12 +47,10 @@ def logout_view(request):
 
 @role_required(*OFFICE_ROLES)
 def organisation_list(request):
-    organisations = selectors.organisations_visible_to(request.user).select_related("parent")
-    kind = request.GET.get("kind", "")
-    if kind in Organisation.Kind.values:
-        organisations = organisations.filter(kind=kind)
+    organisations, filters = selectors.organisations_filtered(request.user, request.GET)
+    page = Paginator(organisations, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/organisation_list.html", {
-        "organisations": organisations, "kind": kind, "kinds": Organisation.Kind.choices,
+        "organisations": page, "page": page, "kind": filters["kind"], "kinds": Organisation.Kind.choices,
     })
 
 
@@ -67,8 +65,8 @@ def organisation_detail(request, organisation_id: int):
 @role_required(*OFFICE_ROLES)
 def user_list(request):
     form = UserFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    users = selectors.users_search(user=request.user, text=filters.get("text", ""), role=filters.get("role", ""))
+    form.is_valid()  # for its errors and values; the rows are the export's (users_filtered)
+    users, _filters = selectors.users_filtered(request.user, request.GET)
     page = Paginator(users, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -8,3 +8,4 @@ class CoreAction(models.TextChoices):
     HOLIDAYS_LOAD = "holidays.load", "导入节假日与调休安排"
     JOB_INTERRUPT = "job.interrupt", "后台任务中断"
     JOB_RERUN = "job.rerun", "重新运行后台任务"
+    LIST_EXPORT = "list.export", "导出列表"

@@ -1,5 +1,5 @@
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -26,3 +26,19 @@ def job_arguments_get_for_user(*, user: AbstractBaseUser, task_id: str, task) ->
     if enqueued is None or enqueued["task_path"] != task.module_path:
         raise Http404("不是该类后台任务")
     return job, enqueued["args_kwargs"].get("kwargs", {})
+
+
+PARTIAL_NUMBER_MIN = 4  # fewer digits than this would match half the list
+
+
+def person_text_q(text: str, *, prefix: str = "", phone: bool = True) -> Q:
+    """What a clerk types to find a candidate: part of the name, or part of the ID number (the last 6 digits, a
+    middle part) or of the phone (4 digits or more); the caller's queryset is already scoped to the user."""
+    text = text.strip().replace(" ", "")
+    match = Q(**{f"{prefix}name__contains": text})
+    number = text.upper()
+    if len(number) >= PARTIAL_NUMBER_MIN and number.rstrip("X").isdigit():
+        match |= Q(**{f"{prefix}id_number__contains": number})
+        if number.isdigit() and phone:
+            match |= Q(**{f"{prefix}phone__contains": number})
+    return match

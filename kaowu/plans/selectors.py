@@ -1,3 +1,4 @@
+from collections.abc import Mapping
 from datetime import date
 
 from django.db.models import Q, QuerySet
@@ -61,3 +62,11 @@ def plan_default_name(*, institution: Organisation, kind: str, on: date) -> str:
     suffix = "专项职业能力考核" if kind == PlanKind.DAILY else f"{PlanKind(kind).label}"
     return f"{institution.name}{on.year}年第{count:02d}批次{suffix}"
 
+
+def plans_filtered(user: User, query: Mapping[str, str]) -> tuple[QuerySet[Plan], dict[str, str]]:
+    """The plan list's rows: the visible plans, narrowed by status."""
+    filters = {"status": query.get("status", "").strip()}
+    plans = plans_visible_to(user)
+    if filters["status"] in Plan.Status.values:
+        plans = plans.filter(status=filters["status"])
+    return plans, filters

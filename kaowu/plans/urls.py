@@ -1,9 +1,11 @@
 from django.urls import include, path
 
+from kaowu.core.export_views import list_export_view
 from kaowu.plans import views
 
 urlpatterns = [
     path("", views.plan_list, name="plan_list"),
+    path("export/", list_export_view("kaowu.plans.exports.PLANS"), name="plan_export"),
     path("new/", views.plan_create, name="plan_create"),
     path("<int:plan_id>/", views.plan_detail, name="plan_detail"),
     path("<int:plan_id>/sessions/new/", views.session_add_view, name="session_add"),

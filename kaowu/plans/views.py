@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -24,12 +25,10 @@ from kaowu.plans.models import Plan
 
 @role_required(*OFFICE_ROLES)
 def plan_list(request):
-    plans = selectors.plans_visible_to(request.user)
-    status = request.GET.get("status", "")
-    if status in Plan.Status.values:
-        plans = plans.filter(status=status)
+    plans, filters = selectors.plans_filtered(request.user, request.GET)
+    page = Paginator(plans, 50).get_page(request.GET.get("page"))
     return render(request, "plans/plan_list.html", {
-        "plans": plans, "to_review": selectors.plans_to_review(request.user), "status": status,
+        "plans": page, "page": page, "to_review": selectors.plans_to_review(request.user), "status": filters["status"],
         "statuses": Plan.Status.choices, "can_create": is_institution_staff(request.user),
     })
 

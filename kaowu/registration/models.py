@@ -112,7 +112,10 @@ class Application(BaseModel):
         constraints = [
             models.UniqueConstraint(fields=["candidate", "plan", "item"], name="application_once_per_item"),
         ]
-        indexes = [models.Index(fields=["plan", "status"]), models.Index(fields=["item", "status"])]
+        indexes = [models.Index(fields=["plan", "status"]), models.Index(fields=["item", "status"]),
+                   # the order of the review list (applications_filtered): a deep page walks the index
+                   models.Index(fields=["-submitted_at", "-id"], name="application_list_order"),
+                   models.Index(fields=["plan", "-submitted_at", "-id"], name="application_plan_list_order")]
 
     def __str__(self) -> str:
         return f"{self.candidate.name} · {self.item}"

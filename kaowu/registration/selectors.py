@@ -1,8 +1,7 @@
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from kaowu.accounts.models import Organisation, Role, User
 from kaowu.accounts.roles import INSTITUTION_STAFF_ROLES
@@ -10,6 +9,7 @@ from kaowu.accounts.selectors import organisations_visible_to
 from kaowu.catalog.eligibility import ProfileError, RuleSet, profile_parse, ruleset_find
 from kaowu.catalog.eligibility.engine import name_warnings
 from kaowu.catalog.selectors import CatalogueOccupations
+from kaowu.core.selectors import person_text_q
 from kaowu.plans.models import Plan, PlanItem
 from kaowu.plans.selectors import plans_visible_to
 from kaowu.registration.models import Application, Refund
@@ -26,11 +26,12 @@ def applications_visible_to(user: User) -> QuerySet[Application]:
         return rows.filter(candidate__user=user)
     if user.role == Role.PROVINCE_ADMIN:
         return rows
+    # The scope is a subquery of plan ids, not a join: a list's COUNT(*) then reads the applications alone.
     if user.role == Role.CITY_REVIEWER:
-        return rows.filter(Q(plan__institution__in=organisations_visible_to(user))
-                           | Q(plan__reviewing_center=user.organisation))
+        return rows.filter(plan_id__in=Plan.objects.filter(
+            Q(institution__in=organisations_visible_to(user)) | Q(reviewing_center=user.organisation)).values("pk"))
     if user.role in INSTITUTION_STAFF_ROLES:
-        return rows.filter(plan__institution=user.organisation)
+        return rows.filter(plan_id__in=Plan.objects.filter(institution=user.organisation).values("pk"))
     return Application.objects.none()
 
 
@@ -71,19 +72,8 @@ def applications_filtered(user: User, query: Mapping[str, str]) -> tuple[QuerySe
     if filters["institution"].isdigit():
         applications = applications.filter(plan__institution_id=int(filters["institution"]))
     if filters["q"]:
-        text = filters["q"]
-        applications = applications.filter(candidate__name__contains=text) | applications.filter(
-            candidate__id_number=text)
+        applications = applications.filter(person_text_q(filters["q"], prefix="candidate__"))
     return applications.order_by("-submitted_at", "-id"), filters
-
-
-def applications_export_rows(applications: QuerySet[Application]) -> Iterator[list]:
-    """The rows of the export, numbered from 1, read in chunks (a province's list is long)."""
-    for number, a in enumerate(applications.iterator(chunk_size=2000), start=1):
-        c = a.candidate
-        yield [number, c.name, c.get_id_type_display(), c.id_number, c.gender, c.phone, c.employer,
-               a.plan.name, str(a.item), a.get_status_display(),
-               timezone.localtime(a.submitted_at).strftime("%Y-%m-%d %H:%M") if a.submitted_at else ""]
 
 
 # --- eligibility as users read it ------------------------------------------------------------------

@@ -438,11 +438,6 @@ def refund_confirm(*, refund: Refund, by: User, method: str, amount: Decimal | N
     return refund
 
 
-def applications_export_record(*, by: User, rows: int, filters: dict) -> None:
-    """Personal data leaves the system with an export: record who took how many rows with which filters."""
-    audit_record(action=RegistrationAction.REGISTRATION_EXPORT, actor=by, after={"rows": rows, "filters": filters})
-
-
 def item_places_taken(item: PlanItem) -> int:
     return item.applications.filter(status__in=HOLDING_PLACE).count()
 

@@ -1,10 +1,12 @@
 from django.urls import include, path
 
+from kaowu.core.export_views import list_export_view
 from kaowu.registration import views
 
 urlpatterns = [
     path("applications/", views.application_list, name="application_list"),
-    path("applications/export/", views.application_export, name="application_export"),
+    path("applications/export/", list_export_view("kaowu.registration.exports.APPLICATIONS"),
+         name="application_export"),
     path("applications/import/", views.application_import_choose, name="application_import_choose"),
     path("applications/bulk/", views.application_bulk, name="application_bulk"),
     path("applications/<int:application_id>/", views.application_detail, name="application_detail"),

@@ -1,11 +1,11 @@
 """Clerk and reviewer pages for applications: lists with filters and bulk actions, the detail page
-with both reviews and the payment, the audited Excel export, and the refunds the institution confirms."""
+with both reviews and the payment, the refunds the institution confirms (the audited Excel export is
+`exports.APPLICATIONS`)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -25,7 +25,6 @@ from kaowu.core.forms import form_add_error
 from kaowu.core.permissions import role_required
 from kaowu.plans.selectors import plans_visible_to
 from kaowu.registration import selectors, services
-from kaowu.registration.exports import applications_workbook
 from kaowu.registration.forms import RefundConfirmForm
 from kaowu.registration.models import Application, Payment, Refund
 
@@ -133,18 +132,6 @@ def application_bulk(request):
     else:
         messages.success(request, f"已处理 {len(applications)} 条报名。")
     return redirect(request.POST.get("next") or "application_list")
-
-
-@role_required(*OFFICE_ROLES)
-def application_export(request):
-    """The filtered list as Excel; personal data leaves the system, so the export is audited."""
-    applications, filters = _filtered(request)
-    data, count = applications_workbook(selectors.applications_export_rows(applications))
-    services.applications_export_record(by=request.user, rows=count, filters=filters)
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = "attachment; filename=\"applications.xlsx\""
-    return response
 
 
 # --- refunds (R-SC21-5) -------------------------------------------------------------------------

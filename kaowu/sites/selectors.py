@@ -4,6 +4,8 @@ Institution staff see their own institution's; a city reviewer those of the inst
 its center; a province admin all; every other role nothing.
 """
 
+from collections.abc import Mapping
+
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -58,3 +60,12 @@ def room_get_for_user(*, user: User, site: Site, room_id: int) -> Room:
 def own_active_sites(user: User) -> QuerySet[Site]:
     """The active sites of the user's own institution: what a filing or an application may name."""
     return sites_visible_to(user).filter(institution_id=user.organisation_id, is_active=True)
+
+
+def sites_filtered(user: User, query: Mapping[str, str]) -> tuple[QuerySet[Site], dict[str, str]]:
+    """The site list's rows: the visible sites with their counts, narrowed by the name typed (`q`)."""
+    filters = {"q": query.get("q", "").strip()}
+    sites = sites_with_counts(user).select_related("institution")
+    if filters["q"]:
+        sites = sites.filter(name__icontains=filters["q"])
+    return sites.order_by("institution__path", "name", "pk"), filters

@@ -7,6 +7,7 @@ PermissionRefused becomes a 403 and an object outside the user's scope a 404.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -40,12 +41,10 @@ def form_service_call(form, call):
 
 @role_required(*OFFICE_ROLES)
 def site_list(request):
-    sites = selectors.sites_with_counts(request.user)
-    text = request.GET.get("q", "").strip()
-    if text:
-        sites = sites.filter(name__icontains=text)
+    sites, filters = selectors.sites_filtered(request.user, request.GET)
+    page = Paginator(sites, 50).get_page(request.GET.get("page"))
     return render(request, "sites/site_list.html", {
-        "sites": sites, "q": text, "is_staff": is_institution_staff(request.user),
+        "sites": page, "page": page, "q": filters["q"], "is_staff": is_institution_staff(request.user),
         "to_review_count": filing_selectors.filings_to_review(request.user).count(),
         "applications_to_review_count": application_selectors.applications_to_review(request.user).count(),
     })

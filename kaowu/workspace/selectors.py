@@ -1,4 +1,5 @@
 import importlib
+from collections.abc import Mapping
 from datetime import date, datetime, time
 from functools import cache
 
@@ -109,3 +110,18 @@ def home_overview(*, user: User, today: date) -> dict:
         start = datetime.combine(today, time.min, tzinfo=timezone.get_current_timezone())
         overview["failed_logins_today"] = events.filter(action=AccountAction.LOGIN_FAILED, at__gte=start).count()
     return overview
+
+
+def audit_events_filtered(user: User, query: Mapping[str, str]):
+    """The audit list's rows with its form's filters; returns (events, form, filters as text)."""
+    from kaowu.workspace.forms import AuditFilterForm
+
+    form = AuditFilterForm(query or None, organisations=organisations_visible_to(user))
+    data = form.cleaned_data if form.is_valid() else {}
+    events = audit_events_filter(
+        user=user, action=data.get("action") or "", actor=data.get("actor") or "",
+        organisation_id=data["organisation"].pk if data.get("organisation") else None,
+        date_from=data.get("date_from"), date_to=data.get("date_to"), object_text=data.get("object_text") or "",
+    )
+    return events, form, {key: str(value.pk if hasattr(value, "pk") else value) for key, value in data.items()
+                          if value not in ("", None)}

@@ -11,13 +11,11 @@ from django.views.decorators.http import require_POST
 
 from kaowu.accounts.models import Role
 from kaowu.accounts.roles import AUDIT_ROLES, OFFICE_ROLES
-from kaowu.accounts.selectors import organisations_visible_to
 from kaowu.core.jobs import job_rerun, job_start, job_status
 from kaowu.core.permissions import role_required
 from kaowu.core.selectors import job_progress_get_for_user, job_progress_recent
 from kaowu.scoring.release.selectors import overdue_releases
 from kaowu.workspace import selectors
-from kaowu.workspace.forms import AuditFilterForm
 from kaowu.workspace.tasks import organisation_census
 
 
@@ -33,17 +31,7 @@ def home(request):
 
 @role_required(*AUDIT_ROLES)
 def audit_list(request):
-    form = AuditFilterForm(request.GET or None, organisations=organisations_visible_to(request.user))
-    filters = form.cleaned_data if form.is_valid() else {}
-    events = selectors.audit_events_filter(
-        user=request.user,
-        action=filters.get("action") or "",
-        actor=filters.get("actor") or "",
-        organisation_id=filters["organisation"].pk if filters.get("organisation") else None,
-        date_from=filters.get("date_from"),
-        date_to=filters.get("date_to"),
-        object_text=filters.get("object_text") or "",
-    )
+    events, form, _filters = selectors.audit_events_filtered(request.user, request.GET)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -1,5 +1,7 @@
 """Reads of replacement requests (补办), scoped to the user."""
 
+from collections.abc import Mapping
+
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -31,3 +33,12 @@ def replacements_pending_count(user: User) -> int:
 def replacements_pending_of(certificate: Certificate) -> QuerySet[ReplacementRequest]:
     """The request still waiting for this certificate (at most one: a constraint says so)."""
     return ReplacementRequest.objects.filter(certificate=certificate, status=ReplacementRequest.Status.PENDING)
+
+
+def replacements_filtered(user: User, query: Mapping[str, str]) -> tuple[QuerySet[ReplacementRequest], dict[str, str]]:
+    """The replacement list's rows (the page shows the latest 200, the export all of them), narrowed by status."""
+    filters = {"status": query.get("status", "").strip()}
+    rows = replacements_visible_to(user).select_related("certificate__candidate")
+    if filters["status"] in ReplacementRequest.Status.values:
+        rows = rows.filter(status=filters["status"])
+    return rows, filters

@@ -2,6 +2,7 @@
 ID scan and photo are shown to those who handle it (every look audited)."""
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,7 +15,7 @@ from kaowu.certificates import selectors as sel
 from kaowu.certificates.models import ReplacementRequest
 from kaowu.certificates.replacement import services
 from kaowu.certificates.replacement.forms import DecisionForm, ReplacementForm
-from kaowu.certificates.replacement.selectors import replacement_get_for_user, replacements_visible_to
+from kaowu.certificates.replacement.selectors import replacement_get_for_user, replacements_filtered
 from kaowu.core.actions import service_action
 from kaowu.core.downloads import private_file_response
 from kaowu.core.permissions import role_required
@@ -45,9 +46,10 @@ def replacement_apply(request, certificate_id: int):
 
 @role_required(*OFFICE_ROLES, Role.CANDIDATE)
 def replacement_list(request):
-    requests = replacements_visible_to(request.user)
+    requests, _filters = replacements_filtered(request.user, request.GET)
+    page = Paginator(requests, 50).get_page(request.GET.get("page"))
     return render(request, "certificates/replacement_list.html", {
-        "requests": requests[:200], "today": timezone.localdate(),
+        "requests": page, "page": page, "today": timezone.localdate(), "can_export": request.user.role in OFFICE_ROLES,
     })
 
 

@@ -2,6 +2,7 @@ import re
 from datetime import date, datetime
 
 from django import template
+from django.urls import reverse
 
 from kaowu.core.ids import id_mask
 from kaowu.core.workdays import uncovered_mark
@@ -42,3 +43,29 @@ def holidays_mark(value, counted_from=None) -> str:
     """
     days = [d.date() if isinstance(d, datetime) else d for d in (value, counted_from) if isinstance(d, date)]
     return uncovered_mark(*days) if days else ""
+
+
+@register.simple_tag(takes_context=True)
+def query_without_page(context) -> str:
+    """The current GET parameters without the page number: what a pager or an export link carries on."""
+    request = context.get("request")
+    if request is None:
+        return context.get("query", "")
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@register.simple_tag
+def page_links(page, on_each_side: int = 2, on_ends: int = 1) -> list:
+    """The page numbers a pager shows around the current page: 1 2 … 148 149 150 151 152 … 300, where None stands
+    for the ellipsis."""
+    ellipsis = page.paginator.ELLIPSIS
+    return [None if number == ellipsis else number for number in
+            page.paginator.get_elided_page_range(page.number, on_each_side=on_each_side, on_ends=on_ends)]
+
+
+@register.inclusion_tag("_export_button.html", takes_context=True)
+def export_button(context, url_name: str, *args):
+    """The 导出Excel button of a list page: the list's export with the page's filters (not the page number)."""
+    return {"url": reverse(url_name, args=args), "query": query_without_page(context)}

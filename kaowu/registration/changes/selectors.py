@@ -1,5 +1,7 @@
 """Reads of the changes area: the requests a user may see and their rows for display (R-LN-5b)."""
 
+from collections.abc import Mapping
+
 from django.db.models import QuerySet
 
 from kaowu.accounts.models import User
@@ -23,3 +25,12 @@ def change_rows(change_request: CandidateChangeRequest) -> list[tuple[str, str, 
         rows.append((str(model_field.verbose_name), str(labels.get(change["old"], change["old"])),
                      str(labels.get(change["new"], change["new"]))))
     return rows
+
+
+def change_requests_filtered(user: User, query: Mapping[str, str]) -> tuple[QuerySet[CandidateChangeRequest], dict]:
+    """The change request list's rows: pending ones unless another status (or all: "") is asked for."""
+    status = query.get("status", CandidateChangeRequest.Status.PENDING)
+    rows = change_requests_visible_to(user)
+    if status in CandidateChangeRequest.Status.values:
+        rows = rows.filter(status=status)
+    return rows.order_by("-created_at", "-id"), {"status": status}

@@ -60,11 +60,9 @@ def change_request_new(request, application_id: int):
 
 @role_required(*OFFICE_ROLES)
 def change_request_list(request):
-    status = request.GET.get("status", ChangeStatus.PENDING)
-    rows = change_selectors.change_requests_visible_to(request.user)
-    if status in ChangeStatus.values:
-        rows = rows.filter(status=status)
-    page = Paginator(rows.order_by("-created_at", "-id"), 50).get_page(request.GET.get("page"))
+    rows, filters = change_selectors.change_requests_filtered(request.user, request.GET)
+    status = filters["status"]
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "registration/change_list.html", {
         "page": page, "status": status, "statuses": ChangeStatus.choices,
         "rows": [(r, change_selectors.change_rows(r)) for r in page],

@@ -8,6 +8,7 @@ submitted, only a recheck decision (release.services.recheck_correct) changes a 
 
 import re
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -21,7 +22,7 @@ from kaowu.arrangement.models import SeatAssignment
 from kaowu.catalog.models import SubjectPart
 from kaowu.catalog.policy import policy_active
 from kaowu.plans.models import Plan, Session
-from kaowu.plans.selectors import plans_visible_to
+from kaowu.plans.selectors import plan_get_for_user, plans_visible_to
 from kaowu.registration.models import Application, Candidate
 from kaowu.scoring import deadlines
 from kaowu.scoring.entry.selectors import entry_blockers, session_is_assessed
@@ -490,3 +491,32 @@ def overdue_releases(user: User, today: date) -> list[OverdueRelease]:
             rows.append(OverdueRelease(release.plan, release, "confirm", release.confirm_due,
                                        (today - release.confirm_due).days))
     return sorted(rows, key=lambda row: row.due)
+
+
+def rechecks_filtered(user: User, query: Mapping[str, str]) -> tuple[QuerySet[RecheckRequest], dict[str, str]]:
+    """The recheck list's rows, narrowed by status."""
+    filters = {"status": query.get("status", "").strip()}
+    rows = rechecks_visible_to(user)
+    if filters["status"] in RecheckRequest.Status.values:
+        rows = rows.filter(status=filters["status"])
+    return rows, filters
+
+
+def plan_results_filtered(user: User, query: Mapping[str, str]) -> tuple[QuerySet[Result], dict[str, str]]:
+    """The results of a plan's release as its page lists them (`plan_id` from the URL; another's plan is a 404)."""
+    plan = plan_get_for_user(user=user, plan_id=int(query.get("plan_id", "0") or 0))
+    release = ResultRelease.objects.filter(plan=plan).first()
+    if release is None:
+        return Result.objects.none(), {"plan": str(plan.pk)}
+    return release_results(release), {"plan": str(plan.pk)}
+
+
+def public_results_filtered(user: User, query: Mapping[str, str]) -> tuple[QuerySet[Result], dict[str, str]]:
+    """The results of a published release as the public page lists them (`release_id` from the URL)."""
+    release = public_release_get(int(query.get("release_id", "0") or 0))
+    return release_results(release), {"release": str(release.pk)}
+
+
+def releases_list_rows(user: User, query: Mapping[str, str]) -> tuple[list[PlanRow], dict]:
+    """The 成绩上报与发布 list's rows (plans that held sessions, with their release), as the page shows them."""
+    return plans_with_results(user), {}

@@ -141,13 +141,10 @@ def release_summary_photo(request, summary_id: int):
 
 @role_required(*OFFICE_ROLES)
 def recheck_list(request):
-    rechecks = sel.rechecks_visible_to(request.user)
-    status = request.GET.get("status", "")
-    if status in RecheckRequest.Status.values:
-        rechecks = rechecks.filter(status=status)
+    rechecks, filters = sel.rechecks_filtered(request.user, request.GET)
     page = Paginator(rechecks, 50).get_page(request.GET.get("page"))
     return render(request, "scoring/release/recheck_list.html", {
-        "page": page, "status": status, "statuses": RecheckRequest.Status.choices})
+        "page": page, "status": filters["status"], "statuses": RecheckRequest.Status.choices})
 
 
 @role_required(*OFFICE_ROLES)

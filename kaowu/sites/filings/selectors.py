@@ -1,5 +1,7 @@
 """Scoped reads of facility filings and their attachments, and whether an item's site is confirmed (R-FJ-2)."""
 
+from collections.abc import Mapping
+
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -64,3 +66,12 @@ def facility_filing_approved_for(
         if level is not None:
             filings = filings.filter(level=level)
     return filings.exists()
+
+
+def filings_filtered(user: User, query: Mapping[str, str]) -> tuple[QuerySet[FacilityFiling], dict[str, str]]:
+    """The filing list's rows: the visible filings, narrowed by status."""
+    filters = {"status": query.get("status", "").strip()}
+    filings = filings_visible_to(user)
+    if filters["status"] in ReviewStatus.values:
+        filings = filings.filter(status=filters["status"])
+    return filings, filters

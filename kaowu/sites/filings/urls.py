@@ -1,10 +1,12 @@
 from django.urls import path
 
+from kaowu.core.export_views import list_export_view
 from kaowu.sites.filings import views
 
 # Included under /sites/ by kaowu.sites.urls.
 urlpatterns = [
     path("filings/", views.filing_list, name="filing_list"),
+    path("filings/export/", list_export_view("kaowu.sites.filings.exports.FILINGS"), name="filing_export"),
     path("filings/new/", views.filing_create, name="filing_create"),
     path("filings/<int:filing_id>/", views.filing_detail, name="filing_detail"),
     path("filings/<int:filing_id>/edit/", views.filing_edit, name="filing_edit"),

@@ -5,6 +5,7 @@ from pathlib import PurePath
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -35,12 +36,10 @@ INLINE_TYPES = {"image/jpeg", "image/png", "video/mp4", "video/quicktime", "vide
 
 @role_required(*OFFICE_ROLES)
 def filing_list(request):
-    filings = selectors.filings_visible_to(request.user)
-    status = request.GET.get("status", "")
-    if status in ReviewStatus.values:
-        filings = filings.filter(status=status)
+    filings, filters = selectors.filings_filtered(request.user, request.GET)
+    page = Paginator(filings, 50).get_page(request.GET.get("page"))
     return render(request, "sites/filing_list.html", {
-        "filings": filings, "status": status, "statuses": ReviewStatus.choices,
+        "filings": page, "page": page, "status": filters["status"], "statuses": ReviewStatus.choices,
         "to_review": selectors.filings_to_review(request.user), "is_staff": is_institution_staff(request.user),
     })
 

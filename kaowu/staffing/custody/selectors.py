@@ -6,6 +6,7 @@ through the StaffMember linked to their login. Everyone else gets a 404, so an o
 which packages exist. Candidates never see custody.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -245,3 +246,12 @@ def leak_report_get_for_user(*, user: User, report_id: int) -> LeakReport:
 
 def package_leak_reports(package: PaperPackage) -> list[LeakReport]:
     return list(package.leak_reports.select_related("reported_by").order_by("-reported_at"))
+
+
+def packages_filtered(user: User, query: Mapping[str, str]) -> tuple[QuerySet[PaperPackage], dict[str, str]]:
+    """The packages of the custody pages (every plan the user sees, or one: `plan`), in session order."""
+    filters = {"plan": query.get("plan", "").strip()}
+    packages = packages_visible_to(user)
+    if filters["plan"].isdigit():
+        packages = packages.filter(session__plan_id=int(filters["plan"]))
+    return packages.order_by("-session__date", "session__start", "number", "pk"), filters

@@ -27,6 +27,7 @@ def custody_home(request):
     plans = list(selectors.custody_plans(request.user)[:200])
     return render(request, "staffing/custody/home.html", {
         "plans": plans, "leaks": selectors.open_leak_reports(user=request.user),
+        "can_export": request.user.role in OFFICE_ROLES,
     })
 
 

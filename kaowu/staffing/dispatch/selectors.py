@@ -1,6 +1,7 @@
 """Scoped reads for dispatch: the center's plans and runs, a person's own assignments."""
 
 from collections import defaultdict
+from collections.abc import Mapping
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -173,3 +174,8 @@ def dispatch_job_get_for_user(*, user: User, plan_id: int, task_id: str):
     result = job.result or {}
     run = DispatchRun.objects.filter(plan=plan, pk=result["run"]).first() if result.get("run") else None
     return plan, job, run
+
+
+def dispatch_list_rows(user: User, query: Mapping[str, str]) -> tuple[list[dict], dict]:
+    """The dispatch list's rows (plans with seats and their latest run), as the page shows them."""
+    return dispatch_plan_list(user=user), {}

@@ -1,9 +1,11 @@
 from django.urls import path
 
+from kaowu.core.export_views import list_export_view
 from kaowu.staffing.dispatch import views
 
 urlpatterns = [
     path("", views.dispatch_list, name="dispatch_list"),
+    path("export/", list_export_view("kaowu.staffing.dispatch.exports.DISPATCH"), name="dispatch_export"),
     path("plans/<int:plan_id>/", views.dispatch_plan, name="dispatch_plan"),
     path("plans/<int:plan_id>/generate/", views.dispatch_generate_view, name="dispatch_generate"),
     path("plans/<int:plan_id>/jobs/<str:task_id>/", views.dispatch_job, name="dispatch_job"),

@@ -6,6 +6,7 @@ candidates see none (their pages answer 403 before any of this runs). Outside th
 """
 
 import re
+from collections.abc import Mapping
 from datetime import date
 from functools import lru_cache
 
@@ -143,3 +144,11 @@ def staff_rows_label(rows) -> None:
     for staff in rows:
         staff.role_labels = role_labels(staff)
         staff.region_label = region_name(staff.region_code)
+
+
+def staff_filtered(user: User, query: Mapping[str, str]) -> tuple[QuerySet[StaffMember], dict[str, str]]:
+    """The registry list's rows with its filters (role, text, registry, active) as the page reads them."""
+    filters = {key: query.get(key, "").strip() for key in ("role", "q", "registry", "active")}
+    staff = staff_search(user=user, role=filters["role"], text=filters["q"], active=filters["active"],
+                         organisation_id=int(filters["registry"]) if filters["registry"].isdigit() else None)
+    return staff, filters

@@ -2,10 +2,12 @@
 
 from django.urls import path
 
+from kaowu.core.export_views import list_export_view
 from kaowu.staffing.registry import views
 
 urlpatterns = [
     path("", views.staff_list, name="staff_list"),
+    path("export/", list_export_view("kaowu.staffing.registry.exports.STAFF"), name="staff_export"),
     path("new/", views.staff_create, name="staff_create"),
     path("import/", views.staff_import_upload, name="staff_import_upload"),
     path("import/template/", views.staff_import_template, name="staff_import_template"),

@@ -63,10 +63,7 @@ def _registry(request):
 @role_required(*OFFICE_ROLES)
 def staff_list(request):
     get = request.GET
-    filters = {key: get.get(key, "").strip() for key in ("role", "q", "registry", "active")}
-    staff = selectors.staff_search(
-        user=request.user, role=filters["role"], text=filters["q"], active=filters["active"],
-        organisation_id=int(filters["registry"]) if filters["registry"].isdigit() else None)
+    staff, filters = selectors.staff_filtered(request.user, get)
     page = Paginator(staff, 50).get_page(get.get("page"))
     selectors.staff_rows_label(page.object_list)
     query = get.copy()
