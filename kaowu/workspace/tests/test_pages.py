@@ -115,6 +115,8 @@ def pages(province_admin, chengdu_institution, institution_clerk, objects):
         "<int:candidate_id>": "999999",
         "<int:document_id>": "999999",
         "<int:change_request_id>": "999999",
+        "<int:refund_id>": "999999",  # refunds, on the page and in the API
+        "<refund_id>": "999999",
         "<str:token>": "not-a-token",
         "<int:certificate_id>": "999999",  # certificates
         "<int:request_id>": "999999",
