@@ -39,3 +39,19 @@ def stored_bytes(name: str) -> bytes | None:
             return handle.read()
     except (OSError, ValueError):
         return None
+
+
+def job_file_download(result: dict | None, *, default_name: str, regenerate: str,
+                      content_type: str = "application/pdf") -> FileResponse:
+    """The file a background job stored (`result["file"]`, `result["download_name"]`) as a private download;
+    404 while it is not written yet, and 404 telling the user to `regenerate` (重新生成, 重新打印, ...) when
+    the storage no longer has it."""
+    result = result or {}
+    if not result.get("file"):
+        raise Http404("文件尚未生成")
+    try:
+        handle = default_storage.open(result["file"], "rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404(f"文件已不存在，请{regenerate}") from exc
+    return private_download(handle, filename=result.get("download_name") or default_name,
+                            content_type=content_type)

@@ -10,7 +10,6 @@ ticket is not.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -20,7 +19,7 @@ from kaowu.arrangement.documents import lists, selectors, services
 from kaowu.arrangement.documents.selectors import APPLICATION_VOID
 from kaowu.arrangement.documents.tasks import BACKGROUND_TICKETS, tickets_batch_pdf
 from kaowu.arrangement.documents.tickets import ticket_pdf
-from kaowu.core.downloads import private_download
+from kaowu.core.downloads import job_file_download, private_download
 from kaowu.core.jobs import job_start, job_status
 from kaowu.core.permissions import role_required
 from kaowu.plans.selectors import plan_get_for_user
@@ -135,15 +134,9 @@ def batch_progress(request, task_id: str):
 def batch_file(request, task_id: str):
     """The stored batch PDF: only for the user who started it, while the plan is in their scope."""
     job, plan = _batch(request, task_id)
-    result = job.result or {}
-    if not result.get("file"):
-        raise Http404("文件尚未生成")
-    try:
-        handle = default_storage.open(result["file"], "rb")
-    except (FileNotFoundError, OSError) as exc:
-        raise Http404("文件已不存在，请重新生成") from exc
-    _audit(request, "tickets_plan", plan, tickets=result.get("count"), batch=task_id)
-    return _download(handle, result.get("download_name") or f"准考证-{plan.pk}.pdf")
+    response = job_file_download(job.result, default_name=f"准考证-{plan.pk}.pdf", regenerate="重新生成")
+    _audit(request, "tickets_plan", plan, tickets=(job.result or {}).get("count"), batch=task_id)
+    return response
 
 
 @require_GET

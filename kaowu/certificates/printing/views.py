@@ -3,7 +3,6 @@ printer's calibration), the printer calibrations and their test page, and the ho
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -21,7 +20,7 @@ from kaowu.certificates.printing.selectors import (
 )
 from kaowu.certificates.printing.tasks import BACKGROUND_CERTIFICATES, certificates_batch_pdf
 from kaowu.core.actions import refusal_messages, service_action
-from kaowu.core.downloads import private_download
+from kaowu.core.downloads import job_file_download, private_download
 from kaowu.core.jobs import job_start, job_status
 from kaowu.core.permissions import role_required
 from kaowu.plans.selectors import plan_get_for_user
@@ -84,14 +83,7 @@ def certificate_batch_file(request, task_id: str):
     """The stored batch PDF: only for the user who started it, while the plan is in their scope. The print
     itself was recorded (printed_count, audit) when the job drew it, as the request does for a small batch."""
     job, _plan = certificate_batch_get_for_user(user=request.user, task_id=task_id)
-    result = job.result or {}
-    if not result.get("file"):
-        raise Http404("文件尚未生成")
-    try:
-        handle = default_storage.open(result["file"], "rb")
-    except (FileNotFoundError, OSError) as exc:
-        raise Http404("文件已不存在，请重新打印") from exc
-    return private_download(handle, filename=result.get("download_name") or "证书.pdf")
+    return job_file_download(job.result, default_name="证书.pdf", regenerate="重新打印")
 
 
 @require_POST
