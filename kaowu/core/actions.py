@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from kaowu.core.errors import PermissionRefused, RuleViolation
+from kaowu.core.forms import form_add_error
 
 
 def refusal_messages(exc: Exception) -> list[str]:
@@ -31,3 +32,20 @@ def service_action(request, call, success) -> bool:
         messages.success(request, success(result) if callable(success) else success)
         return True
     return False
+
+
+def service_action_form(request, form, call, success: str) -> bool:
+    """Like `service_action`, but a ValidationError goes next to the form's fields."""
+    try:
+        with transaction.atomic():
+            call()
+    except ValidationError as exc:
+        form_add_error(form, exc)
+        return False
+    except RuleViolation as exc:
+        messages.error(request, "；".join(refusal_messages(exc)))
+        return False
+    except PermissionRefused as exc:
+        raise PermissionDenied(exc.message) from exc
+    messages.success(request, success)
+    return True

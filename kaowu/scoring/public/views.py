@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kaowu.accounts.models import Role
-from kaowu.core.actions import service_action
+from kaowu.core.actions import service_action, service_action_form
 from kaowu.core.downloads import private_download
 from kaowu.core.permissions import role_required
 from kaowu.scoring.public import services as public_services
@@ -22,7 +22,6 @@ from kaowu.scoring.public.forms import ScoreQueryForm
 from kaowu.scoring.release import selectors as sel
 from kaowu.scoring.release import services
 from kaowu.scoring.release.forms import RecheckRequestForm
-from kaowu.scoring.release.views import service_action_form
 from kaowu.scoring.retake.selectors import retake_choices, retake_item_get
 from kaowu.scoring.retake.services import retake_apply
 

@@ -8,10 +8,8 @@ Every read is scoped through plans_visible_to (an outsider gets 404); the servic
 
 import mimetypes
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -23,10 +21,8 @@ from kaowu.accounts.roles import (
     is_institution_staff_of,
     is_reviewing_center_of,
 )
-from kaowu.core.actions import refusal_messages, service_action
+from kaowu.core.actions import service_action, service_action_form
 from kaowu.core.downloads import private_file_response
-from kaowu.core.errors import PermissionRefused, RuleViolation
-from kaowu.core.forms import form_add_error
 from kaowu.core.permissions import role_required
 from kaowu.plans.selectors import plan_get_for_user
 from kaowu.scoring.models import RecheckRequest
@@ -181,23 +177,6 @@ def _decide(request, recheck, form: RecheckDecisionForm, scores) -> bool:
     return service_action_form(request, form, lambda: services.recheck_correct(
         recheck=recheck, subject_score=chosen, new_score=data["new_score"], reason=data["reason"], by=request.user),
         "成绩已更正，考核结果已重新计算。")
-
-
-def service_action_form(request, form, call, success: str) -> bool:
-    """Like core.actions.service_action, but a ValidationError goes next to the form's fields."""
-    try:
-        with transaction.atomic():
-            call()
-    except ValidationError as exc:
-        form_add_error(form, exc)
-        return False
-    except RuleViolation as exc:
-        messages.error(request, "；".join(refusal_messages(exc)))
-        return False
-    except PermissionRefused as exc:
-        raise PermissionDenied(exc.message) from exc
-    messages.success(request, success)
-    return True
 
 
 @role_required(*INSTITUTION_STAFF_ROLES)
