@@ -34,7 +34,8 @@ def qr_urls(pdf_path, tmp_path) -> list[str]:
     subprocess.run(["pdftoppm", "-r", "150", "-png", str(pdf_path), str(tmp_path / "page")], check=True)
     urls = []
     for png in sorted(tmp_path.glob("page*.png")):
-        urls += [barcode.text for barcode in zxingcpp.read_barcodes(Image.open(png))]
+        urls += [barcode.text for barcode in zxingcpp.read_barcodes(Image.open(png))
+                 if barcode.format == zxingcpp.BarcodeFormat.QRCode]
     return urls
 
 

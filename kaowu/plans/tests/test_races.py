@@ -42,12 +42,12 @@ def test_a_change_request_approved_and_rejected_at_once_is_decided_once(
     plan = approved_plan(institution_clerk, site, chengdu_reviewer)
     session = plan.sessions.get()
     change = services.plan_change_request(
-        plan=plan, by=institution_clerk, reason="考场检修",
+        plan=plan, by=institution_clerk, reason="考场检修", today=date(2024, 11, 4),
         sessions=[{"id": session.pk, "date": "2024-11-20", "start": "14:00", "end": "15:30"}])
     first, second = (PlanChangeRequest.objects.select_related("plan").get(pk=change.pk) for _ in range(2))
 
     won, refused = one_refused(race(
-        lambda: services.plan_change_approve(change=first, by=chengdu_reviewer),
+        lambda: services.plan_change_approve(change=first, by=chengdu_reviewer, today=date(2024, 11, 4)),
         lambda: services.plan_change_reject(change=second, by=chengdu_reviewer, reason="已公告，不宜改期"),
     ))
     change.refresh_from_db()

@@ -154,7 +154,9 @@ def test_the_preprinted_layout_s_qr_code_decodes_too_and_each_page_of_a_batch_ha
                     str(tmp_path / "second")], check=True)
     import zxingcpp
 
-    assert [code.text for code in zxingcpp.read_barcodes(Image.open(tmp_path / "second.png"))] == [second.verify_url]
+    # Only QR codes: a 1D reader may also "find" a short number in the QR's modules.
+    assert [code.text for code in zxingcpp.read_barcodes(Image.open(tmp_path / "second.png"))
+            if code.format == zxingcpp.BarcodeFormat.QRCode] == [second.verify_url]
 
 
 # --- what the certificate says ---------------------------------------------------------------------------
