@@ -46,7 +46,7 @@ test: install system-packages
 # The same suite on the local PostgreSQL; pytest-django creates and drops a throwaway database.
 test-postgres: install system-packages
 	# A leaked connection keeps the throwaway database from being dropped: treat that warning as a failure.
-	DATABASE_URL=$(PG_URL)/kaowu_$$$$ $(BIN)/pytest -W error::pytest.PytestWarning
+	DATABASE_URL=$(PG_URL)/kaowu_$$$$ $(BIN)/pytest -W error::pytest.PytestWarning $(PYTEST_ARGS)
 
 bench: install
 	mkdir -p var

@@ -18,6 +18,27 @@ TEST_PASSWORD = "Kaowu@Test2026"
 _hash_cache: dict[str, str] = {}
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--shard", default="", metavar="I/N",
+        help="run only the I-th of N groups of test files (files dealt round-robin in path order, so a "
+             "module's fixtures stay in one group): CI runs the PostgreSQL suite as two halves side by side")
+
+
+def pytest_collection_modifyitems(config, items):
+    shard = config.getoption("--shard")
+    if not shard:
+        return
+    index, count = (int(part) for part in shard.split("/"))
+    if not 1 <= index <= count:
+        raise pytest.UsageError(f"--shard {shard}: I must be between 1 and N")
+    files = sorted({item.nodeid.split("::")[0] for item in items})
+    group = {path: number % count for number, path in enumerate(files)}
+    keep = [item for item in items if group[item.nodeid.split("::")[0]] == index - 1]
+    config.hook.pytest_deselected(items=[item for item in items if group[item.nodeid.split("::")[0]] != index - 1])
+    items[:] = keep
+
+
 def pytest_configure(config):
     # The SQLite test database is a file under var/, which a fresh clone does not have yet.
     settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
