@@ -25,7 +25,7 @@ from kaowu.core.exports import (
     workbook_write,
 )
 from kaowu.core.jobs import job_start, job_status
-from kaowu.core.selectors import job_progress_get_for_user
+from kaowu.core.selectors import job_arguments_get_for_user
 
 
 def list_export_view(export_path: str):
@@ -70,13 +70,8 @@ def list_export_view(export_path: str):
 
 def _job(request, task_id: str):
     """The user's own export job (another's, or another task's, is a 404) and its export."""
-    job = job_progress_get_for_user(user=request.user, task_id=task_id)
-    from django_tasks_db.models import DBTaskResult
-
-    enqueued = DBTaskResult.objects.filter(pk=job.task_id).values("task_path", "args_kwargs").first()
-    if enqueued is None or enqueued["task_path"] != list_export_task.module_path:
-        raise Http404("不是导出任务")
-    export = list_export_get(enqueued["args_kwargs"]["kwargs"]["export_path"])
+    job, kwargs = job_arguments_get_for_user(user=request.user, task_id=task_id, task=list_export_task)
+    export = list_export_get(kwargs["export_path"])
     list_export_allowed(export, request.user)
     return job, export
 
